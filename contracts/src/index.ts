@@ -1,0 +1,70 @@
+export { ErrorCode, GreenwaveError, ValidationError, formatIssue, toGreenwaveError } from './errors.ts';
+export type { GreenwaveErrorOptions, ValidationIssue } from './errors.ts';
+export { formatPath, loadFile, parseDocumentText, parseWith, valueAt } from './validate.ts';
+export type { LineLocator, LoadedDocument, PathSegment } from './validate.ts';
+export {
+  ClassMix,
+  VehicleClassName,
+  VehicleClassParams,
+  defaultVehicleClasses,
+  perClass,
+  vehicleClassNames,
+} from './vehicle-classes.ts';
+export type { PerClass } from './vehicle-classes.ts';
+export { PhaseTiming, clearanceS, effectiveMinGreenS } from './timing.ts';
+export type { PhaseTimingInput } from './timing.ts';
+export {
+  ActuatedControllerConfig,
+  ControllerConfig,
+  ControllerKind,
+  DensityControllerConfig,
+  FixedControllerConfig,
+  MaxPressureControllerConfig,
+  QueueControllerConfig,
+  WebsterControllerConfig,
+  controllerKinds,
+  defaultControllerConfig,
+} from './controller-config.ts';
+export type { ControllerConfigInput, ControllerConfigOf } from './controller-config.ts';
+export {
+  Approach,
+  ConflictOverride,
+  DetectionZone,
+  DualRingStructure,
+  FixedPlan,
+  Intersection,
+  Lane,
+  Movement,
+  Phase,
+  PhaseNumber,
+  PhaseStructure,
+  StageStructure,
+  Turn,
+  structurePhases,
+  turns,
+} from './intersection.ts';
+export type { IntersectionInput } from './intersection.ts';
+export { derivePhaseConflicts, legsOpposite, movementConflict, movementConflicts } from './conflicts.ts';
+export type { MovementConflict, MovementPairConflict, PhaseConflictTable } from './conflicts.ts';
+export { checkPlan } from './plan-rules.ts';
+export type { PlanLayout, PlanProblem } from './plan-rules.ts';
+export { MAX_PHASE, bitmapToPhases, buildPhaseModel, mayRunTogether, phasesToBitmap } from './phase-model.ts';
+export type { PhaseModel } from './phase-model.ts';
+export { CabinetRequest, FaultCode, UnitMode, checkCabinetRequest, phaseIntervals, unitModes } from './signal.ts';
+export type { PhaseInterval, PhaseStatus, RequestCheck, RequestProblem, RequestProblemCode, SignalStatus } from './signal.ts';
+export { HiResEvent } from './events.ts';
+export type { HiResEventCode, HiResEventRecord } from './events.ts';
+export { LaneMeasurement, emptyPerClass } from './measurement.ts';
+export { Edge, Network, NetworkNode, RoadClass, roadClasses } from './network.ts';
+export type { NetworkInput } from './network.ts';
+export {
+  DanangGeneratorParams,
+  Demand,
+  DemandProfilePoint,
+  Scenario,
+  ScenarioNetwork,
+  clockToSeconds,
+  secondsToClock,
+} from './scenario.ts';
+export type { ScenarioInput } from './scenario.ts';
+export { jsonSchemas } from './json-schemas.ts';

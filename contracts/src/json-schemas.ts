@@ -1,0 +1,27 @@
+import { z } from 'zod';
+import { ControllerConfig } from './controller-config.ts';
+import { Intersection } from './intersection.ts';
+import { LaneMeasurement } from './measurement.ts';
+import { Network } from './network.ts';
+import { Scenario } from './scenario.ts';
+import { CabinetRequest } from './signal.ts';
+
+/** The schemas users write or receive, by the file name of their generated JSON Schema. */
+const published = {
+  'scenario.schema.json': Scenario,
+  'network.schema.json': Network,
+  'intersection.schema.json': Intersection,
+  'controller-config.schema.json': ControllerConfig,
+  'cabinet-request.schema.json': CabinetRequest,
+  'lane-measurement.schema.json': LaneMeasurement,
+} as const;
+
+/** JSON Schema (draft 2020-12) text of every published schema, generated from the zod definitions. */
+export function jsonSchemas(): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [file, schema] of Object.entries(published)) {
+    const json = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' });
+    out[file] = `${JSON.stringify(json, null, 2)}\n`;
+  }
+  return out;
+}

@@ -52,7 +52,7 @@ export const MaxPressureControllerConfig = z
   .strictObject({
     kind: z.literal('maxpressure'),
     switchMarginPcu: z.number().min(0).max(50).default(2).meta({ description: 'A new stage must beat the current one by this pressure' }),
-    maxWaitS: seconds('Starvation guard: demand waiting longer than this is served next (s)', 120, 10, 600),
+    maxWaitS: seconds('Starvation guard: demand waiting longer than this is served next (s)', 90, 10, 600),
   })
   .meta({ title: 'MaxPressureControllerConfig', description: 'Varaiya max-pressure, work-conserving' });
 

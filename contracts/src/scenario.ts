@@ -62,6 +62,9 @@ export const Demand = z
       .default({ arterialEntry: 4, collectorEntry: 2, localEntry: 1, zone: 1.5 })
       .meta({ description: 'Relative weight of origins and destinations by kind' }),
     minTripM: z.number().min(0).default(600).meta({ description: 'Origin and destination at least this far apart (straight line)' }),
+    meanTripM: z.number().min(100).max(100_000).default(2500).meta({ description: 'Gravity: trips longer than minTripM by d are kept with probability exp(-d / meanTripM)' }),
+    routeVariants: z.number().int().min(1).max(16).default(4).meta({ description: 'Route tables drivers pick from; more spread traffic over parallel streets' }),
+    routeSpread: z.number().min(0).max(1).default(0.25).meta({ description: 'Each variant perturbs edge times by up to ± this share' }),
   })
   .superRefine((demand, ctx) => {
     for (let i = 1; i < demand.profile.length; i++) {

@@ -103,6 +103,8 @@ export class Cabinet {
   private readonly events: HiResEventRecord[] = [];
   private readonly eventCapacity: number;
   droppedEvents = 0;
+  /** Set when an interval changed in this tick: only then can outputs conflict. */
+  private changed = true;
 
   constructor(options: CabinetOptions) {
     const model = options.model;
@@ -275,13 +277,13 @@ export class Cabinet {
       this.log(HiResEvent.ALARM_STATUS, 1);
     }
     const phases = this.model.phases;
+    const detectors = this.detectorOn;
     for (let i = 0; i < phases.length; i++) {
       const p = phases[i]!;
       this.elapsedMs[p]! += CABINET_TICK_MS;
-      const b = bit(p);
-      if (this.detectorOn & b) {
+      if (detectors !== 0 && detectors & bit(p)) {
         this.lastActuationMs[p] = this.timeMs;
-        if (this.interval[p] !== GREEN) this.lockedCalls |= b;
+        if (this.interval[p] !== GREEN) this.lockedCalls |= bit(p);
       }
     }
     const rings = this.active.length;
@@ -304,8 +306,13 @@ export class Cabinet {
         if (elapsed >= this.redClearanceMs[p]!) this.endPhase(r, p);
       }
     }
-    this.startPhases();
-    this.monitor();
+    let idle = false;
+    for (let r = 0; r < rings; r++) if (this.active[r] === 0) idle = true;
+    if (idle) this.startPhases();
+    if (this.changed) {
+      this.changed = false;
+      this.monitor();
+    }
   }
 
   // ---------------------------------------------------------------- internals
@@ -391,6 +398,7 @@ export class Cabinet {
   }
 
   private setInterval(p: number, interval: number, code: HiResEventCode): void {
+    this.changed = true;
     this.interval[p] = interval;
     this.elapsedMs[p] = 0;
     this.log(code, p);

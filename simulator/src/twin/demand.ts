@@ -1,6 +1,6 @@
 import { type ClassMix, type Demand, clockToSeconds } from '@greenwave/contracts';
 import { Random } from '../random.ts';
-import type { Router } from './routing.ts';
+import { Router } from './routing.ts';
 import type { RtEdge, RuntimeNetwork } from './runtime-network.ts';
 import { CLASS_NAMES } from './vehicle.ts';
 
@@ -58,12 +58,14 @@ export class DemandGenerator {
   private readonly profile: ProfilePoint[];
   unroutable = 0;
 
+  private readonly routers: Router[];
+
   constructor(
     rt: RuntimeNetwork,
     private readonly demand: Demand,
     seed: number,
-    private readonly router: Router,
   ) {
+    this.routers = Array.from({ length: demand.routeVariants }, (_, i) => new Router(rt, { spread: i === 0 ? 0 : demand.routeSpread, seed: seed * 31 + i }));
     this.random = new Random(seed ^ 0xd3a4d);
     this.profile = demand.profile.map((p) => ({ s: clockToSeconds(p.time), f: p.factor }));
     const w = demand.weights;
@@ -91,8 +93,12 @@ export class DemandGenerator {
       for (let attempt = 0; attempt < 12 && !routed; attempt++) {
         const origin = this.origins[this.random.pickCumulative(this.originCumulative)]!;
         const dest = this.destinations[this.random.pickCumulative(this.destinationCumulative)]!;
-        if (Math.hypot(origin.midX - dest.midX, origin.midY - dest.midY) < this.demand.minTripM) continue;
-        const route = this.router.route(origin.index, dest.index);
+        const distance = Math.hypot(origin.midX - dest.midX, origin.midY - dest.midY);
+        if (distance < this.demand.minTripM) continue;
+        // gravity: long trips are rarer (the last attempt takes what it gets)
+        if (attempt < 11 && this.random.next() > Math.exp(-(distance - this.demand.minTripM) / this.demand.meanTripM)) continue;
+        const router = this.routers[Math.floor(this.random.next() * this.routers.length)]!;
+        const route = router.route(origin.index, dest.index);
         if (!route) continue;
         const arrivalPosM = dest.toBoundary ? dest.lengthM : dest.lengthM / 2;
         trips.push({ id: this.nextId++, departS: simS + this.random.next(), classIndex, route, arrivalPosM });

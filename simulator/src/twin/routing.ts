@@ -1,3 +1,4 @@
+import { Random } from '../random.ts';
 import type { RuntimeNetwork } from './runtime-network.ts';
 
 /** Expected extra time per turn at a signal (s): steers routes to arterials and away from needless lefts. */
@@ -5,17 +6,24 @@ const TURN_PENALTY_S = { left: 20, through: 8, right: 4, uturn: 60 } as const;
 
 /**
  * Shortest routes by free-flow time plus turn penalties, as next-hop tables per destination edge (built on first use).
+ * With `spread` > 0 each edge's time is perturbed by up to ±spread (seeded), so that several routers give drivers
+ * different but sensible routes instead of loading one shortest path.
  */
 export class Router {
   private readonly tables = new Map<number, { next: Int32Array; cost: Float64Array }>();
   private readonly predecessors: { edge: number; penalty: number }[][];
   private readonly edgeTime: Float64Array;
 
-  constructor(private readonly rt: RuntimeNetwork) {
+  constructor(
+    private readonly rt: RuntimeNetwork,
+    options: { spread?: number; seed?: number } = {},
+  ) {
     this.predecessors = rt.edges.map(() => []);
     this.edgeTime = new Float64Array(rt.edges.length);
+    const random = new Random(options.seed ?? 1);
+    const spread = options.spread ?? 0;
     for (const edge of rt.edges) {
-      this.edgeTime[edge.index] = edge.lengthM / edge.spec.speedLimitMps;
+      this.edgeTime[edge.index] = (edge.lengthM / edge.spec.speedLimitMps) * (1 + spread * (2 * random.next() - 1));
       for (const [toIndex, movement] of edge.outMovements) this.predecessors[toIndex]!.push({ edge: edge.index, penalty: TURN_PENALTY_S[movement.turn] });
     }
   }
@@ -27,40 +35,29 @@ export class Router {
     const cost = new Float64Array(n).fill(Infinity);
     const next = new Int32Array(n).fill(-1);
     cost[dest] = this.edgeTime[dest]! / 2;
-    // binary heap of edge indices keyed by cost
-    const heap: number[] = [dest];
-    const push = (e: number) => {
-      heap.push(e);
-      let i = heap.length - 1;
-      while (i > 0) {
-        const parent = (i - 1) >> 1;
-        if (cost[heap[parent]!]! <= cost[heap[i]!]!) break;
-        [heap[parent], heap[i]] = [heap[i]!, heap[parent]!];
-        i = parent;
-      }
-    };
-    const pop = (): number => {
-      const top = heap[0]!;
-      const last = heap.pop()!;
-      if (heap.length > 0) {
-        heap[0] = last;
+    // binary heap of edge indices keyed by cost (lazy deletion: an edge may sit in it more than once)
+    const heap = new Int32Array(n * 4 + 8);
+    let size = 0;
+    const done = new Uint8Array(n);
+    heap[size++] = dest;
+    while (size > 0) {
+      const e = heap[0]!;
+      const last = heap[--size]!;
+      if (size > 0) {
+        // sift the last element down from the root
         let i = 0;
+        const lastCost = cost[last]!;
         for (;;) {
           const l = 2 * i + 1;
+          if (l >= size) break;
           const r = l + 1;
-          let m = i;
-          if (l < heap.length && cost[heap[l]!]! < cost[heap[m]!]!) m = l;
-          if (r < heap.length && cost[heap[r]!]! < cost[heap[m]!]!) m = r;
-          if (m === i) break;
-          [heap[m], heap[i]] = [heap[i]!, heap[m]!];
+          const m = r < size && cost[heap[r]!]! < cost[heap[l]!]! ? r : l;
+          if (cost[heap[m]!]! >= lastCost) break;
+          heap[i] = heap[m]!;
           i = m;
         }
+        heap[i] = last;
       }
-      return top;
-    };
-    const done = new Uint8Array(n);
-    while (heap.length > 0) {
-      const e = pop();
       if (done[e]) continue;
       done[e] = 1;
       for (const { edge: p, penalty } of this.predecessors[e]!) {
@@ -68,7 +65,15 @@ export class Router {
         if (c < cost[p]!) {
           cost[p] = c;
           next[p] = e;
-          push(p);
+          // sift up
+          let i = size++;
+          while (i > 0) {
+            const parent = (i - 1) >> 1;
+            if (cost[heap[parent]!]! <= c) break;
+            heap[i] = heap[parent]!;
+            i = parent;
+          }
+          heap[i] = p;
         }
       }
     }

@@ -39,6 +39,8 @@ export class RtMovement {
   /** Protected movements (and junction-internal paths) this one yields to while permissive. */
   opposing: RtMovement[] = [];
   lastEntryS = -1e9;
+  /** Turners let through on the current yellow. */
+  sneakers = 0;
 
   constructor(
     readonly index: number,

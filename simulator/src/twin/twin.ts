@@ -3,12 +3,15 @@ import { GREEN, YELLOW } from '../cabinet/cabinet.ts';
 import { hashUniform } from '../random.ts';
 import { DemandGenerator, type Trip } from './demand.ts';
 import { krausNextSpeed, krausSafeSpeed } from './krauss.ts';
-import { Router } from './routing.ts';
 import { DETECTOR_ZONE_M, type RtJunction, type RtLane, type RtMovement, type RuntimeNetwork, TURN_BIT, compileNetwork } from './runtime-network.ts';
 import { CLASS_NAMES, Vehicle } from './vehicle.ts';
 
-/** Seconds a permissive turner needs between opposing vehicles (critical gap), by class. */
-const CRITICAL_GAP_S = [3.5, 4.5, 5.5, 5.5];
+/** Seconds a permissive turner needs before the next opposing vehicle arrives (critical gap), by class. */
+const CRITICAL_GAP_S = [2.5, 4.5, 5.5, 5.5];
+/** ... and since the last opposing vehicle entered the junction (s), by class. */
+const FOLLOW_UP_S = [1.0, 1.5, 2.0, 2.0];
+/** Permissive turners waiting at the line that complete their turn on the yellow ("sneakers"), per approach lane. */
+const SNEAKERS_PER_YELLOW = 2;
 /** Unsignalised (flashing) junction: one vehicle enters at a time, this far apart (s). */
 const ALL_WAY_HEADWAY_S = 2.5;
 /** A stopped vehicle is "halting" below this speed (m/s), as SUMO counts waiting. */
@@ -81,7 +84,7 @@ export class Twin {
     const overrides = options.scenario.vehicleClasses as Partial<PerClass<Partial<VehicleClassParams>>>;
     this.classes = CLASS_NAMES.map((name) => ({ ...defaultVehicleClasses[name], ...(overrides[name] ?? {}) }));
     this.originTimeOfDayS = clockToSeconds(options.scenario.startTime) - options.scenario.warmupS;
-    this.demand = new DemandGenerator(this.rt, options.scenario.demand, options.scenario.seed, new Router(this.rt));
+    this.demand = new DemandGenerator(this.rt, options.scenario.demand, options.scenario.seed);
     this.incoming = this.rt.lanes.map(() => []);
     this.touched = new Uint8Array(this.rt.lanes.length);
     this.junctionDetectorBits = new Int32Array(this.rt.junctions.length);
@@ -166,18 +169,27 @@ export class Twin {
     const vehicles = lane.vehicles;
     for (let i = 0; i < vehicles.length; i++) {
       const v = vehicles[i]!;
-      if (v.column >= 0 && lane.columns > 1) this.maybeChangeColumn(lane, i, v);
       let leaderGap = Infinity;
       let leaderSpeed = 0;
       let found = false;
-      for (let k = i - 1; k >= 0; k--) {
-        const u = vehicles[k]!;
-        if (v.column < 0 || u.column < 0 || u.column === v.column) {
-          leaderGap = u.pos - u.lengthM - v.pos - v.minGapM;
-          leaderSpeed = u.speed;
-          found = true;
-          break;
+      for (let pass = 0; pass < 2; pass++) {
+        found = false;
+        for (let k = i - 1; k >= 0; k--) {
+          const u = vehicles[k]!;
+          if (v.column < 0 || u.column < 0 || u.column === v.column) {
+            leaderGap = u.pos - u.lengthM - v.pos - v.minGapM;
+            leaderSpeed = u.speed;
+            found = true;
+            break;
+          }
         }
+        // a hemmed-in motorbike looks for room in the next column, then finds its new leader
+        if (pass === 1 || v.column < 0 || lane.columns < 2 || !found || leaderGap > 15) break;
+        const column = v.column;
+        this.maybeChangeColumn(lane, i, v);
+        if (v.column === column) break;
+        leaderGap = Infinity;
+        leaderSpeed = 0;
       }
       let maxSpeed = v.maxSpeedMps < lane.speedLimitMps ? v.maxSpeedMps : lane.speedLimitMps;
       if (v.pos < 0 && v.junctionSpeedMps < maxSpeed) maxSpeed = v.junctionSpeedMps;
@@ -221,7 +233,6 @@ export class Twin {
   private maybeChangeColumn(lane: RtLane, i: number, v: Vehicle): void {
     const vehicles = lane.vehicles;
     const current = gapInColumn(lane, i, v, v.column);
-    if (current > 15) return;
     let best = v.column;
     let bestGap = current + 3;
     for (let c = 0; c < lane.columns; c++) {
@@ -262,10 +273,18 @@ export class Twin {
       return v.speed < 0.5 && dist < 3 && now - junction.lastEntryS >= ALL_WAY_HEADWAY_S;
     }
     const display = cabinet.display(movement.phase);
-    if (display === YELLOW) return dist < (v.speed * v.speed) / (2 * v.decelMps2);
-    if (display !== GREEN) return false;
-    if (movement.opposing.length === 0) return true;
-    return this.gapAccepted(movement, v, now);
+    if (display === GREEN) {
+      movement.sneakers = 0;
+      return movement.opposing.length === 0 || this.gapAccepted(movement, v, now);
+    }
+    if (display !== YELLOW) return false;
+    if (dist < (v.speed * v.speed) / (2 * v.decelMps2)) return true;
+    // a permissive turner already waiting at the line finishes its turn when the opposing flow stops
+    if (movement.opposing.length > 0 && dist < 3 && movement.sneakers < SNEAKERS_PER_YELLOW * movement.fromEdge.lanes.length) {
+      movement.sneakers++;
+      return true;
+    }
+    return false;
   }
 
   /** A permissive turner goes only if no opposing vehicle is about to arrive or has just entered. */
@@ -275,7 +294,7 @@ export class Twin {
     for (const o of movement.opposing) {
       const shown = cabinet.display(o.phase);
       if (shown !== GREEN && shown !== YELLOW) continue;
-      if (now - o.lastEntryS < 1.5) return false;
+      if (now - o.lastEntryS < FOLLOW_UP_S[v.classIndex]!) return false;
       const bit = TURN_BIT[o.turn];
       for (const lane of o.fromEdge.lanes) {
         if ((lane.turnsMask & bit) === 0 || lane.vehicles.length === 0) continue;
@@ -396,7 +415,7 @@ export class Twin {
       else limit2 = back;
       vehicles[kept++] = v;
     }
-    vehicles.length = kept;
+    if (kept !== vehicles.length) vehicles.length = kept;
     if (lane.detectorOccupied && junction !== null) this.junctionDetectorBits[junction.index]! |= lane.phaseBits;
   }
 
@@ -520,15 +539,17 @@ export class Twin {
     }
   }
 
-  /** Records one queue sample per approach lane into the window's histogram (metres, 1 m bins). */
+  /** Records one sample per approach (its longest lane queue, metres, 1 m bins) into the window's histogram. */
   sampleQueues(queueOf: (lane: RtLane) => number): void {
     for (const junction of this.rt.junctions) {
       for (const approach of junction.approaches) {
+        let longest = 0;
         for (const lane of approach.lanes) {
-          const q = Math.min(QUEUE_HISTOGRAM_BINS - 1, Math.round(queueOf(lane)));
-          this.queueHistogram[q]!++;
-          this.queueSamples++;
+          const q = queueOf(lane);
+          if (q > longest) longest = q;
         }
+        this.queueHistogram[Math.min(QUEUE_HISTOGRAM_BINS - 1, Math.round(longest))]!++;
+        this.queueSamples++;
       }
     }
   }

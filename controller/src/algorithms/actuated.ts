@@ -1,0 +1,45 @@
+import { currentStageIndex, perPhase, stageMaxGreenS, stageMinGreenS, timingOf } from './intersection-view.ts';
+import { type StageState, initialStageState, nextStageWithDemand, observe, phaseDemandPcu, stageRequest } from './stage-control.ts';
+import type { ControlAlgorithm } from './types.ts';
+
+export interface ActuatedState extends StageState {
+  /** Per phase: last time a vehicle was detected on its lanes (ms). */
+  lastActuationMs: Record<number, number>;
+}
+
+/**
+ * Fully actuated control: a stage keeps its green while vehicles keep arriving on its detectors (each resets the
+ * passage timer); it gaps out when none comes within the passage time, or maxes out at max green, once another
+ * stage has a call. Stages are served in ring order, skipping those without calls.
+ */
+export const actuatedAlgorithm: ControlAlgorithm<'actuated', ActuatedState> = {
+  kind: 'actuated',
+  init: () => ({ ...initialStageState(), lastActuationMs: {} }),
+  decide(view, config, state, input) {
+    const demand = phaseDemandPcu(view, input.lanes);
+    // a vehicle over the detector: crossed the stop line, or present in the presence zone near it
+    const near = perPhase(view, input.lanes, (m) => m.count + (m.queueVehicles > 0 ? 1 : 0) + (m.vehiclesInZone > 0 && m.zoneLengthM <= config.detectorLengthM ? 1 : 0));
+    const lastActuationMs = { ...state.lastActuationMs };
+    for (const [phase, hits] of near) if (hits > 0) lastActuationMs[phase] = input.timeMs;
+    const base = observe(view, state, input, demand);
+    if (base.target === null) {
+      const index = currentStageIndex(view, input.signal.greens);
+      const target = index >= 0 ? view.sequence[index]! : view.sequence[0]!;
+      return { state: { ...base, target, lastActuationMs }, request: stageRequest(target), reason: 'start' };
+    }
+    const target = base.target;
+    if (base.greenSinceMs === null) return { state: { ...base, lastActuationMs }, request: stageRequest(target) };
+    const elapsedS = (input.timeMs - base.greenSinceMs) / 1000;
+    if (elapsedS < stageMinGreenS(view, target)) return { state: { ...base, lastActuationMs }, request: stageRequest(target) };
+    const next = nextStageWithDemand(view, target, demand);
+    if (next === null) return { state: { ...base, lastActuationMs }, request: stageRequest(target), reason: 'rest: no calls elsewhere' };
+    const maxedOut = elapsedS >= stageMaxGreenS(view, target);
+    const gappedOut = target.every((p) => input.timeMs - (lastActuationMs[p] ?? base.greenSinceMs!) >= timingOf(view, p).passageS * 1000);
+    if (!maxedOut && !gappedOut) return { state: { ...base, lastActuationMs }, request: stageRequest(target) };
+    return {
+      state: { ...base, target: next, greenSinceMs: null, lastActuationMs },
+      request: stageRequest(next),
+      reason: maxedOut ? `max-out after ${elapsedS}s` : `gap-out after ${elapsedS}s`,
+    };
+  },
+};

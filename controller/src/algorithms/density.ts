@@ -1,0 +1,110 @@
+import { currentStageIndex, perPhaseMax, sameStage, stageClearanceS, stageMinGreenS } from './intersection-view.ts';
+import { type StageState, initialStageState, observe, phaseDemandPcu, stageRequest, stageSum } from './stage-control.ts';
+import type { ControlAlgorithm } from './types.ts';
+
+/** PCU a lane discharges per second of green at saturation (1,850 PCU/h). */
+const SATURATION_PCU_PER_S = 1850 / 3600;
+
+export interface DensityState extends StageState {
+  cycleS: number;
+  /** Green time planned for each stage of the current cycle (s), by index in the service sequence. */
+  greensS: number[];
+  /** Index in the service sequence of the stage being served. */
+  index: number;
+  /** Density of each phase's critical lane, summed over the cycle so far (PCU/km · samples). */
+  densitySum: Record<number, number>;
+  samples: number;
+  /** PCU discharged and green seconds used per stage index in this cycle, for the degree of saturation. */
+  servedPcu: number[];
+  greenUsedS: number[];
+  lanesPerStage: number[];
+}
+
+/**
+ * Density-based control (the Núi Thành – Phan Đăng Lưu pilot). Each cycle the green is shared among the stages in
+ * proportion to the density of their critical lanes over the last cycle; the cycle length follows the highest degree
+ * of saturation (SCATS-like: lengthen above the target DS, shorten below). Within a cycle a stage whose lanes are
+ * empty ends early once min green is served.
+ */
+export const densityAlgorithm: ControlAlgorithm<'density', DensityState> = {
+  kind: 'density',
+  init(view) {
+    const n = view.sequence.length;
+    const cycleS = view.intersection.fallbackPlan.cycleS;
+    const clearance = view.sequence.reduce((s, stage) => s + stageClearanceS(view, stage), 0);
+    const green = Math.max(0, cycleS - clearance) / n;
+    return {
+      ...initialStageState(),
+      cycleS,
+      greensS: view.sequence.map((stage) => Math.max(green, stageMinGreenS(view, stage))),
+      index: 0,
+      densitySum: {},
+      samples: 0,
+      servedPcu: new Array(n).fill(0),
+      greenUsedS: new Array(n).fill(0),
+      lanesPerStage: view.sequence.map((stage) => Math.max(...stage.map((p) => view.lanesOfPhase.get(p) ?? 1))),
+    };
+  },
+  decide(view, config, state, input) {
+    const demand = phaseDemandPcu(view, input.lanes);
+    const density = perPhaseMax(view, input.lanes, (m) => m.densityPcuPerKm);
+    const densitySum = { ...state.densitySum };
+    for (const [phase, d] of density) densitySum[phase] = (densitySum[phase] ?? 0) + d;
+    let s: DensityState = { ...state, ...observe(view, state, input, demand), densitySum, samples: state.samples + 1 };
+    if (s.target === null) {
+      const index = Math.max(0, currentStageIndex(view, input.signal.greens));
+      s = { ...s, index, target: view.sequence[index]! };
+      return { state: s, request: stageRequest(s.target!), reason: 'start' };
+    }
+    const target = s.target!;
+    if (s.greenSinceMs === null) return { state: s, request: stageRequest(target) };
+    // bookkeeping for the degree of saturation of the stage on green
+    const served = perPhaseMax(view, input.lanes, (m) => m.countPcu);
+    const servedPcu = [...s.servedPcu];
+    const greenUsedS = [...s.greenUsedS];
+    servedPcu[s.index] = (servedPcu[s.index] ?? 0) + Math.max(...target.map((p) => served.get(p) ?? 0));
+    greenUsedS[s.index] = (greenUsedS[s.index] ?? 0) + (input.lanes[0]?.intervalS ?? 1);
+    s = { ...s, servedPcu, greenUsedS };
+    const elapsedS = (input.timeMs - s.greenSinceMs!) / 1000;
+    if (elapsedS < stageMinGreenS(view, target)) return { state: s, request: stageRequest(target) };
+    const planned = s.greensS[s.index] ?? 0;
+    const othersWaiting = view.sequence.some((stage, i) => i !== s.index && stageSum(stage, demand) > 0.05);
+    const empty = Math.max(...target.map((p) => density.get(p) ?? 0)) < config.emptyDensityPcuPerKm && stageSum(target, demand) < 0.5;
+    if (elapsedS < planned && !(empty && othersWaiting)) return { state: s, request: stageRequest(target) };
+    if (!othersWaiting) return { state: s, request: stageRequest(target), reason: 'rest: no demand elsewhere' };
+    // next stage with demand in sequence; a new cycle starts when the sequence wraps
+    const n = view.sequence.length;
+    let nextIndex = s.index;
+    for (let k = 1; k <= n; k++) {
+      const i = (s.index + k) % n;
+      if (stageSum(view.sequence[i]!, demand) > 0.05) {
+        nextIndex = i;
+        break;
+      }
+    }
+    if (nextIndex <= s.index) s = newCycle(view, config, s);
+    const next = view.sequence[nextIndex]!;
+    if (sameStage(next, target)) return { state: s, request: stageRequest(target) };
+    return { state: { ...s, index: nextIndex, target: next, greenSinceMs: null }, request: stageRequest(next), reason: `next stage, planned green ${(s.greensS[nextIndex] ?? 0).toFixed(0)} s of a ${s.cycleS.toFixed(0)} s cycle` };
+  },
+};
+
+function newCycle(view: Parameters<typeof densityAlgorithm.decide>[0], config: Parameters<typeof densityAlgorithm.decide>[1], s: DensityState): DensityState {
+  // cycle from the highest degree of saturation of the last cycle
+  let dsMax = 0;
+  view.sequence.forEach((_, i) => {
+    const used = s.greenUsedS[i] ?? 0;
+    if (used < 3) return;
+    const ds = (s.servedPcu[i] ?? 0) / (SATURATION_PCU_PER_S * used);
+    if (ds > dsMax) dsMax = ds;
+  });
+  const cycleS = Math.min(config.maxCycleS, Math.max(config.minCycleS, s.cycleS * (1 + config.cycleGain * (dsMax - config.targetDegreeOfSaturation))));
+  // splits in proportion to the mean density of each stage's critical lane
+  const weights = view.sequence.map((stage) => Math.max(...stage.map((p) => (s.densitySum[p] ?? 0) / Math.max(1, s.samples))) + 0.5);
+  const total = weights.reduce((a, b) => a + b, 0);
+  const clearance = view.sequence.reduce((sum, stage) => sum + stageClearanceS(view, stage), 0);
+  const green = Math.max(0, cycleS - clearance);
+  const greensS = view.sequence.map((stage, i) => Math.max(stageMinGreenS(view, stage), (green * weights[i]!) / total));
+  const n = view.sequence.length;
+  return { ...s, cycleS, greensS, densitySum: {}, samples: 0, servedPcu: new Array(n).fill(0), greenUsedS: new Array(n).fill(0) };
+}

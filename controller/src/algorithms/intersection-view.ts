@@ -1,0 +1,121 @@
+import { type Intersection, type LaneMeasurement, type PhaseModel, type PhaseTiming, buildPhaseModel, clearanceS } from '@greenwave/contracts';
+
+/** How a lane feeds the phases: its share of demand for each phase it serves. */
+export interface LanePhaseShare {
+  phase: number;
+  share: number;
+}
+
+/**
+ * An intersection seen by the control algorithms: which lanes serve which phases, the service sequence of stages,
+ * and per-phase aggregates of lane measurements. Built once per intersection; pure helpers only.
+ */
+export interface IntersectionView {
+  intersection: Intersection;
+  model: PhaseModel;
+  /** `${approachId}/${laneIndex}` -> phases the lane serves with its share (shared lanes are split evenly). */
+  laneShares: Map<string, LanePhaseShare[]>;
+  /** Stages in service order: for dual-ring, leading lefts then throughs per barrier; one phase per stage otherwise. */
+  sequence: number[][];
+  /** Outbound edge ids each phase sends traffic to, with the share of the phase's movements. */
+  phaseExits: Map<number, { edgeId: string; share: number }[]>;
+  lanesOfPhase: Map<number, number>;
+}
+
+export function laneKey(approachId: string, laneIndex: number): string {
+  return `${approachId}/${laneIndex}`;
+}
+
+export function buildView(intersection: Intersection): IntersectionView {
+  const model = buildPhaseModel(intersection);
+  const laneShares = new Map<string, LanePhaseShare[]>();
+  const lanesOfPhase = new Map<number, number>();
+  for (const approach of intersection.approaches) {
+    for (const lane of approach.lanes) {
+      const phases = new Set<number>();
+      for (const turn of lane.turns) {
+        const movement = intersection.movements.find((m) => m.from === approach.id && m.turn === turn);
+        if (movement) phases.add(movement.phase);
+      }
+      const share = 1 / Math.max(1, phases.size);
+      laneShares.set(laneKey(approach.id, lane.index), [...phases].map((phase) => ({ phase, share })));
+      for (const phase of phases) lanesOfPhase.set(phase, (lanesOfPhase.get(phase) ?? 0) + 1);
+    }
+  }
+  const phaseExits = new Map<number, { edgeId: string; share: number }[]>();
+  for (const phase of model.phases) {
+    const movements = model.movementsByPhase[phase]!;
+    const exits = movements
+      .map((m) => intersection.approaches.find((a) => a.id === m.to)?.outboundEdgeId)
+      .filter((id): id is string => typeof id === 'string');
+    phaseExits.set(phase, exits.map((edgeId) => ({ edgeId, share: 1 / exits.length })));
+  }
+  return { intersection, model, laneShares, sequence: serviceSequence(model), phaseExits, lanesOfPhase };
+}
+
+function serviceSequence(model: PhaseModel): number[][] {
+  if (model.rings.length === 1) return model.rings[0]!.map((p) => [p]);
+  const out: number[][] = [];
+  for (let b = 0; b < model.barrierCount; b++) {
+    const perRing = model.rings.map((ring) => ring.filter((p) => model.barrierOf[p] === b)).filter((r) => r.length > 0);
+    const steps = Math.max(...perRing.map((r) => r.length));
+    for (let k = 0; k < steps; k++) {
+      const stage = perRing.map((r) => r[Math.min(k, r.length - 1)]!).sort((a, c) => a - c);
+      if (!out.some((s) => s.join() === stage.join())) out.push(stage);
+    }
+  }
+  return out;
+}
+
+/** Sum of a lane quantity over the lanes serving each phase, weighted by the lanes' shares. */
+export function perPhase(view: IntersectionView, lanes: readonly LaneMeasurement[], pick: (m: LaneMeasurement) => number): Map<number, number> {
+  const out = new Map<number, number>();
+  for (const phase of view.model.phases) out.set(phase, 0);
+  for (const m of lanes) {
+    const shares = view.laneShares.get(laneKey(m.approachId, m.laneIndex));
+    if (!shares) continue;
+    const value = pick(m);
+    for (const { phase, share } of shares) out.set(phase, (out.get(phase) ?? 0) + value * share);
+  }
+  return out;
+}
+
+/** Largest lane value (by share) among the lanes of each phase: the critical lane. */
+export function perPhaseMax(view: IntersectionView, lanes: readonly LaneMeasurement[], pick: (m: LaneMeasurement) => number): Map<number, number> {
+  const out = new Map<number, number>();
+  for (const phase of view.model.phases) out.set(phase, 0);
+  for (const m of lanes) {
+    const shares = view.laneShares.get(laneKey(m.approachId, m.laneIndex));
+    if (!shares) continue;
+    const value = pick(m);
+    for (const { phase, share } of shares) out.set(phase, Math.max(out.get(phase) ?? 0, value * share));
+  }
+  return out;
+}
+
+export function timingOf(view: IntersectionView, phase: number): PhaseTiming {
+  return view.model.timing[phase]!;
+}
+
+/** Longest clearance (yellow + red) among the phases of a stage. */
+export function stageClearanceS(view: IntersectionView, stage: readonly number[]): number {
+  return Math.max(...stage.map((p) => clearanceS(timingOf(view, p))));
+}
+
+export function stageMinGreenS(view: IntersectionView, stage: readonly number[]): number {
+  return Math.max(...stage.map((p) => timingOf(view, p).minGreenS));
+}
+
+export function stageMaxGreenS(view: IntersectionView, stage: readonly number[]): number {
+  return Math.max(...stage.map((p) => timingOf(view, p).maxGreenS));
+}
+
+export function sameStage(a: readonly number[], b: readonly number[]): boolean {
+  return a.length === b.length && a.every((p, i) => p === b[i]);
+}
+
+/** The stage of the sequence currently green, if the signal shows exactly one. */
+export function currentStageIndex(view: IntersectionView, greens: readonly number[]): number {
+  const sorted = [...greens].sort((a, b) => a - b);
+  return view.sequence.findIndex((s) => sameStage(s, sorted));
+}

@@ -1,0 +1,74 @@
+import { currentStageIndex, perPhase, sameStage, stageMinGreenS } from './intersection-view.ts';
+import { type StageState, initialStageState, observe, phaseDemandPcu, stageRequest, stageSum, starvedStage } from './stage-control.ts';
+import type { ControlAlgorithm, ControlInput } from './types.ts';
+import type { IntersectionView } from './intersection-view.ts';
+
+/**
+ * Pressure of each phase (Varaiya 2013): vehicles waiting to use it minus vehicles already waiting where it sends
+ * them, per lane. Upstream: PCU queued or present in each lane's zone; downstream: PCU per lane on the outbound edge.
+ */
+export function phasePressures(view: IntersectionView, input: ControlInput): Map<number, number> {
+  const upstream = phaseDemandPcu(view, input.lanes);
+  const lanes = perPhase(view, input.lanes, () => 1);
+  const out = new Map<number, number>();
+  for (const phase of view.model.phases) {
+    let downstream = 0;
+    for (const exit of view.phaseExits.get(phase) ?? []) {
+      const d = input.downstream.get(exit.edgeId);
+      if (d && d.lanes > 0) downstream += (exit.share * d.queuePcu) / d.lanes;
+    }
+    out.set(phase, (upstream.get(phase) ?? 0) - downstream * (lanes.get(phase) ?? 1));
+  }
+  return out;
+}
+
+/**
+ * Max-pressure control, work-conserving: after min green, serve the stage with the highest total pressure if it
+ * beats the current one by a margin; never leave a stage with demand for one without; a phase waiting longer than
+ * maxWaitS is served first.
+ */
+export const maxPressureAlgorithm: ControlAlgorithm<'maxpressure', StageState> = {
+  kind: 'maxpressure',
+  init: () => initialStageState(),
+  decide(view, config, state, input) {
+    const demand = phaseDemandPcu(view, input.lanes);
+    const base = observe(view, state, input, demand);
+    if (base.target === null) {
+      const index = currentStageIndex(view, input.signal.greens);
+      const target = index >= 0 ? view.sequence[index]! : view.sequence[0]!;
+      return { state: { ...base, target }, request: stageRequest(target), reason: 'start' };
+    }
+    const target = base.target;
+    if (base.greenSinceMs === null) return { state: base, request: stageRequest(target) };
+    const elapsedS = (input.timeMs - base.greenSinceMs) / 1000;
+    if (elapsedS < stageMinGreenS(view, target)) return { state: base, request: stageRequest(target) };
+    const starved = starvedStage(view, base, input.timeMs, config.maxWaitS);
+    if (starved && !sameStage(starved, target)) return { state: { ...base, target: starved, greenSinceMs: null }, request: stageRequest(starved), reason: `starvation guard ${starved.join('+')}` };
+    const pressure = phasePressures(view, input);
+    const currentPressure = stageSum(target, pressure);
+    let best = target;
+    let bestPressure = currentPressure + config.switchMarginPcu;
+    for (const stage of view.model.stages) {
+      if (sameStage(stage, target) || stageSum(stage, demand) < 0.05) continue;
+      const p = stageSum(stage, pressure);
+      if (p > bestPressure) {
+        best = stage;
+        bestPressure = p;
+      }
+    }
+    // work-conserving: if the current stage has nobody left, move to any stage with demand
+    if (sameStage(best, target) && stageSum(target, demand) < 0.05) {
+      let most = 0;
+      for (const stage of view.model.stages) {
+        const d = stageSum(stage, demand);
+        if (!sameStage(stage, target) && d > most) {
+          most = d;
+          best = stage;
+        }
+      }
+    }
+    if (sameStage(best, target)) return { state: base, request: stageRequest(target) };
+    return { state: { ...base, target: best, greenSinceMs: null }, request: stageRequest(best), reason: `pressure ${bestPressure.toFixed(1)} > ${currentPressure.toFixed(1)}` };
+  },
+};
+

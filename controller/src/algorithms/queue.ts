@@ -1,0 +1,46 @@
+import { currentStageIndex, perPhase, sameStage, stageMaxGreenS, stageMinGreenS } from './intersection-view.ts';
+import { type StageState, initialStageState, observe, phaseDemandPcu, stageRequest, stageSum, starvedStage } from './stage-control.ts';
+import type { ControlAlgorithm } from './types.ts';
+
+/**
+ * Queue-length control (the Hà Huy Tập – Huỳnh Ngọc Huệ pilot): the green stage is held while its measured queue
+ * is still discharging (up to max green); then the stage with the longest queue (PCU) is served next. A phase that
+ * has waited longer than maxWaitS is served first, so no approach starves.
+ */
+export const queueAlgorithm: ControlAlgorithm<'queue', StageState> = {
+  kind: 'queue',
+  init: () => initialStageState(),
+  decide(view, config, state, input) {
+    const demand = phaseDemandPcu(view, input.lanes);
+    const queues = perPhase(view, input.lanes, (m) => m.queuePcu);
+    const base = observe(view, state, input, demand);
+    if (base.target === null) {
+      const index = currentStageIndex(view, input.signal.greens);
+      const target = index >= 0 ? view.sequence[index]! : view.sequence[0]!;
+      return { state: { ...base, target }, request: stageRequest(target), reason: 'start' };
+    }
+    const target = base.target;
+    if (base.greenSinceMs === null) return { state: base, request: stageRequest(target) };
+    const elapsedS = (input.timeMs - base.greenSinceMs) / 1000;
+    if (elapsedS < stageMinGreenS(view, target)) return { state: base, request: stageRequest(target) };
+    const starved = starvedStage(view, base, input.timeMs, config.maxWaitS);
+    const ownQueue = stageSum(target, queues);
+    const discharging = ownQueue > config.dischargedQueuePcu && elapsedS < stageMaxGreenS(view, target);
+    if (discharging && !(starved && !sameStage(starved, target))) return { state: base, request: stageRequest(target), reason: `discharging ${ownQueue.toFixed(1)} PCU` };
+    // serve the longest queue elsewhere (or the starved stage)
+    let best: number[] | null = starved && !sameStage(starved, target) ? starved : null;
+    if (!best) {
+      let bestQueue = 0;
+      for (const stage of view.model.stages) {
+        if (sameStage(stage, target)) continue;
+        const q = stageSum(stage, queues) + 0.01 * stageSum(stage, demand);
+        if (q > bestQueue + 1e-9) {
+          bestQueue = q;
+          best = stage;
+        }
+      }
+    }
+    if (!best) return { state: base, request: stageRequest(target), reason: 'rest: no queue elsewhere' };
+    return { state: { ...base, target: best, greenSinceMs: null }, request: stageRequest(best), reason: `serve longest queue ${best.join('+')}` };
+  },
+};

@@ -1,0 +1,106 @@
+import { writeFileSync } from 'node:fs';
+import { ControllerKind, ErrorCode, GreenwaveError, controllerKinds } from '@greenwave/contracts';
+import { loadScenario } from '@greenwave/simulator';
+import type { EvaluationResult } from '../eval/evaluate.ts';
+import { evaluateInParallel } from '../eval/parallel.ts';
+import { type FlagSpec, parseFlags, usageError } from './args.ts';
+import { formatTable } from './table.ts';
+
+export const evalFlags: FlagSpec[] = [
+  { name: 'scenario', kind: 'string', description: 'scenario name or YAML path', default: 'danang' },
+  { name: 'controllers', kind: 'string', description: `comma list of ${controllerKinds.join(', ')}`, default: 'webster,actuated,density,queue,maxpressure' },
+  { name: 'duration', kind: 'number', description: 'measured window (simulated s)', default: 3600 },
+  { name: 'cool-down', kind: 'number', description: 'extra time for the window’s trips to finish (s)', default: 900 },
+  { name: 'json', kind: 'string', description: 'also write the results as JSON to this file' },
+  { name: 'parallel', kind: 'number', description: 'controllers simulated at once (default: CPU cores)' },
+];
+
+export interface EvaluationReport {
+  scenario: string;
+  durationS: number;
+  results: Pick<EvaluationResult, 'controller' | 'meanTimeLossS' | 'meanTravelTimeS' | 'meanStops' | 'completedTrips' | 'p95QueueM'>[];
+  /** Everything else measured per controller (unfinished trips, wall time...). */
+  details: EvaluationResult[];
+}
+
+export async function evalCommand(argv: readonly string[]): Promise<void> {
+  const flags = parseFlags(argv, evalFlags, 'eval');
+  const controllers = String(flags.controllers)
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  for (const c of controllers) {
+    if (!ControllerKind.safeParse(c).success) throw usageError('eval', evalFlags, `unknown controller "${c}" (known: ${controllerKinds.join(', ')})`);
+  }
+  if (controllers.length === 0) throw usageError('eval', evalFlags, '--controllers is empty');
+  const durationS = Number(flags.duration);
+  if (!Number.isInteger(durationS) || durationS < 60 || durationS > 86_400) throw usageError('eval', evalFlags, `--duration must be a whole number of seconds from 60 to 86400, got ${flags.duration}`);
+  const coolDownS = Number(flags['cool-down']);
+  if (!Number.isInteger(coolDownS) || coolDownS < 0 || coolDownS > 7200) throw usageError('eval', evalFlags, `--cool-down must be 0..7200 s, got ${flags['cool-down']}`);
+  const scenarioName = String(flags.scenario);
+  const loaded = loadScenario(scenarioName); // fail fast on a bad scenario, before starting workers
+  const parallel = flags.parallel === undefined ? undefined : Number(flags.parallel);
+  if (parallel !== undefined && (!Number.isInteger(parallel) || parallel < 1)) throw usageError('eval', evalFlags, `--parallel must be a positive whole number`);
+
+  console.log(`evaluating ${controllers.join(', ')} on "${loaded.scenario.name}" (${loaded.network.intersections.length} intersections), ` +
+    `warm-up ${loaded.scenario.warmupS} s + ${durationS} s measured + up to ${coolDownS} s cool-down, seed ${loaded.scenario.seed}`);
+  const progress = new Map<string, number>();
+  const tty = process.stdout.isTTY === true;
+  let lastPrinted = 0;
+  const startedAt = performance.now();
+  const show = (controller: string, done: number, total: number) => {
+    const pct = Math.floor((100 * done) / total);
+    const before = progress.get(controller) ?? -1;
+    progress.set(controller, pct);
+    const line = controllers.map((c) => `${c} ${String(progress.get(c) ?? 0).padStart(3)}%`).join('  ');
+    const elapsed = ((performance.now() - startedAt) / 1000).toFixed(0);
+    if (tty) process.stdout.write(`\r  ${line}  (${elapsed} s)`);
+    else if (pct >= before + 10 || (pct === 100 && before !== 100)) {
+      if (performance.now() - lastPrinted > 2000 || pct === 100) {
+        console.log(`  ${line}  (${elapsed} s)`);
+        lastPrinted = performance.now();
+      }
+    }
+  };
+  const details = await evaluateInParallel(
+    controllers.map((controller) => ({ scenario: loaded.file, controller: controller as ControllerKind, durationS, coolDownS })),
+    show,
+    parallel,
+  );
+  if (tty) process.stdout.write('\n');
+  const webster = details.find((r) => r.controller === 'webster');
+  console.log('');
+  console.log(
+    formatTable(
+      ['controller', 'time loss s/trip', 'travel time s', 'stops/trip', 'completed trips', 'p95 queue m', 'vs webster', 'unfinished', 'wall s'],
+      details.map((r) => [
+        r.controller,
+        r.meanTimeLossS,
+        r.meanTravelTimeS,
+        r.meanStops,
+        r.completedTrips,
+        r.p95QueueM,
+        webster ? `${((100 * r.meanTimeLossS) / webster.meanTimeLossS).toFixed(1)}%` : '–',
+        r.unfinishedTrips,
+        r.wallS,
+      ]),
+    ),
+  );
+  if (!webster) console.log('(add webster to --controllers to see each controller’s time loss relative to it)');
+  console.log('time loss per trip includes waiting to enter the network; trips = those departing in the measured window;');
+  console.log('p95 queue = 95th percentile, over every approach and second, of the approach’s longest lane queue.');
+  if (flags.json !== undefined) {
+    const report: EvaluationReport = {
+      scenario: loaded.scenario.name,
+      durationS,
+      results: details.map(({ controller, meanTimeLossS, meanTravelTimeS, meanStops, completedTrips, p95QueueM }) => ({ controller, meanTimeLossS, meanTravelTimeS, meanStops, completedTrips, p95QueueM })),
+      details,
+    };
+    try {
+      writeFileSync(String(flags.json), `${JSON.stringify(report, null, 2)}\n`);
+    } catch (cause) {
+      throw new GreenwaveError(ErrorCode.IO, `cannot write ${flags.json}: ${(cause as Error).message}`, { cause });
+    }
+    console.log(`wrote ${flags.json}`);
+  }
+}

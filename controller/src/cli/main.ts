@@ -1,0 +1,45 @@
+#!/usr/bin/env node
+// greenwave command line: `pnpm greenwave <command> [options]`
+import { GreenwaveError, toGreenwaveError } from '@greenwave/contracts';
+import { HelpRequested } from './args.ts';
+import { evalCommand } from './eval-command.ts';
+import { scenariosCommand, validateCommand } from './file-commands.ts';
+import { startCommand } from './start-command.ts';
+
+const commands: Record<string, { run: (argv: readonly string[]) => Promise<void>; help: string }> = {
+  start: { run: startCommand, help: 'run the city twin live under its controllers (Ctrl-C to stop)' },
+  eval: { run: evalCommand, help: 'compare controllers on one scenario and seed; prints a table, writes JSON' },
+  scenarios: { run: scenariosCommand, help: 'list the shipped scenarios' },
+  validate: { run: validateCommand, help: 'check a scenario, network or intersection file and explain every error' },
+};
+
+function help(): string {
+  return ['usage: pnpm greenwave <command> [options]', '', ...Object.entries(commands).map(([name, c]) => `  ${name.padEnd(11)}${c.help}`), '', 'pnpm greenwave <command> --help shows its options'].join('\n');
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === 'help') {
+    console.log(help());
+    return 0;
+  }
+  const command = commands[name];
+  if (!command) {
+    console.error(`unknown command "${name}"\n\n${help()}`);
+    return 2;
+  }
+  try {
+    await command.run(rest);
+    return 0;
+  } catch (thrown) {
+    if (thrown instanceof HelpRequested) {
+      console.log(thrown.text);
+      return 0;
+    }
+    const error = toGreenwaveError(thrown);
+    console.error(error instanceof GreenwaveError && error.code !== 'INTERNAL' ? `error: ${error.message}` : `internal error: ${error.stack ?? error.message}`);
+    return error.recoverable ? 2 : 1;
+  }
+}
+
+process.exitCode = await main(process.argv.slice(2));

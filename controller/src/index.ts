@@ -1,0 +1,12 @@
+export type { ControlAlgorithm, ControlInput, ControlOutput, DownstreamState } from './algorithms/types.ts';
+export { buildView, laneKey, perPhase, perPhaseMax } from './algorithms/intersection-view.ts';
+export type { IntersectionView, LanePhaseShare } from './algorithms/intersection-view.ts';
+export { websterPlan } from './algorithms/plan-math.ts';
+export type { WebsterParams, WebsterResult } from './algorithms/plan-math.ts';
+export { algorithms, createController } from './algorithms/registry.ts';
+export type { BoundController } from './algorithms/registry.ts';
+export { phasePressures } from './algorithms/max-pressure.ts';
+export { UnsafeDecisionError, assertSafe, superviseRequest } from './safety/supervisor.ts';
+export type { SupervisorVerdict } from './safety/supervisor.ts';
+export { CityRunner } from './runner/city-runner.ts';
+export type { RunnerStats } from './runner/city-runner.ts';

@@ -1,0 +1,79 @@
+import type { ControllerConfig, LaneMeasurement } from '@greenwave/contracts';
+import { type RtJunction, type Twin, readJunction } from '@greenwave/simulator';
+import { buildView } from '../algorithms/intersection-view.ts';
+import { type BoundController, createController } from '../algorithms/registry.ts';
+import type { DownstreamState } from '../algorithms/types.ts';
+import { superviseRequest } from '../safety/supervisor.ts';
+
+interface Managed {
+  junction: RtJunction;
+  controller: BoundController;
+  lastReason: string;
+}
+
+export interface RunnerStats {
+  decisions: number;
+  requestsSent: number;
+  rejectedBySupervisor: number;
+  refusedByCabinet: number;
+  lastRejection: string;
+}
+
+/**
+ * Closes the loop on the twin: each decision interval it reads every junction's camera, gives each controller its
+ * input (its own lanes plus the queues downstream), checks the decision with the safety supervisor and sends it to the
+ * cabinet. The same loop runs in the centre against field agents.
+ */
+export class CityRunner {
+  readonly managed: Managed[];
+  readonly stats: RunnerStats = { decisions: 0, requestsSent: 0, rejectedBySupervisor: 0, refusedByCabinet: 0, lastRejection: '' };
+  /** Latest measurements by junction id. */
+  readonly latest = new Map<string, LaneMeasurement[]>();
+  decisionNs = 0;
+
+  constructor(
+    private readonly twin: Twin,
+    configFor: (junction: RtJunction) => ControllerConfig,
+    private readonly intervalS = 1,
+  ) {
+    this.managed = twin.junctions.map((junction) => ({ junction, controller: createController(buildView(junction.intersection), configFor(junction)), lastReason: '' }));
+  }
+
+  /** Call after each twin step; decides every `intervalS` seconds. */
+  tick(): void {
+    const twin = this.twin;
+    if (twin.simS % this.intervalS !== 0) return;
+    const timeMs = twin.simS * 1000;
+    const downstream = new Map<string, DownstreamState>();
+    for (const m of this.managed) {
+      const lanes = readJunction(m.junction, timeMs, this.intervalS);
+      this.latest.set(m.junction.id, lanes);
+      for (const approach of m.junction.approaches) {
+        let queuePcu = 0;
+        for (const lane of lanes) if (lane.approachId === approach.id) queuePcu += lane.queuePcu;
+        downstream.set(approach.edge.id, { queuePcu, lanes: approach.lanes.length });
+      }
+    }
+    const started = process.hrtime.bigint();
+    for (const m of this.managed) {
+      const cabinet = m.junction.cabinet;
+      const out = m.controller.decide({ timeMs, signal: cabinet.status(), lanes: this.latest.get(m.junction.id)!, downstream });
+      this.stats.decisions++;
+      if (out.reason) m.lastReason = out.reason;
+      if (!out.request) continue;
+      const verdict = superviseRequest(m.junction.model, out.request);
+      if (!verdict.ok) {
+        this.stats.rejectedBySupervisor++;
+        this.stats.lastRejection = `${m.junction.id}: ${verdict.problems.map((p) => p.message).join('; ')}`;
+        continue;
+      }
+      const result = cabinet.request(out.request);
+      this.stats.requestsSent++;
+      if (!result.accepted) {
+        this.stats.refusedByCabinet++;
+        this.stats.lastRejection = `${m.junction.id}: cabinet refused: ${result.problems.map((p) => p.message).join('; ')}`;
+      }
+    }
+    this.decisionNs += Number(process.hrtime.bigint() - started);
+  }
+}

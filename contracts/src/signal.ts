@@ -67,26 +67,29 @@ export interface RequestCheck {
   conflictingGreens: boolean;
 }
 
+const requestGroups = ['hold', 'forceOff', 'vehicleCall', 'pedCall', 'omit', 'stage'] as const;
+
 /**
  * The rules a cabinet applies to a request, shared by the cabinet model (which refuses or flashes) and the centre's
  * safety supervisor (which never lets such a request leave). One implementation, so the two can never disagree.
  */
 export function checkCabinetRequest(model: PhaseModel, request: CabinetRequest): RequestCheck {
   const problems: RequestProblem[] = [];
-  const known = new Set(model.phases);
-  const groups = ['hold', 'forceOff', 'vehicleCall', 'pedCall', 'omit', 'stage'] as const;
-  for (const group of groups) {
-    for (const phase of request[group] ?? []) {
+  const known = { has: (phase: number) => model.timing[phase] !== undefined };
+  for (const group of requestGroups) {
+    const phases = request[group];
+    if (phases === undefined) continue;
+    for (const phase of phases) {
       if (!known.has(phase)) {
         problems.push({ code: 'unknown-phase', message: `${group}: phase ${phase} does not exist at ${model.intersectionId} (phases ${model.phases.join(', ')})` });
       }
     }
   }
-  for (const phase of request.hold ?? []) {
-    if (request.forceOff?.includes(phase)) problems.push({ code: 'hold-and-force-off', message: `phase ${phase} is both held and forced off` });
+  if (request.hold && request.forceOff) for (const phase of request.hold) {
+    if (request.forceOff.includes(phase)) problems.push({ code: 'hold-and-force-off', message: `phase ${phase} is both held and forced off` });
   }
   let conflictingGreens = false;
-  const stage = (request.stage ?? []).filter((p) => known.has(p));
+  const stage = request.stage === undefined ? [] : request.stage.filter((p) => known.has(p));
   for (let i = 0; i < stage.length; i++) {
     for (let j = i + 1; j < stage.length; j++) {
       const a = stage[i]!;

@@ -1,5 +1,5 @@
-import { currentStageIndex, perPhase, stageMaxGreenS, stageMinGreenS, timingOf } from './intersection-view.ts';
-import { type StageState, initialStageState, nextStageWithDemand, observe, phaseDemandPcu, stageRequest } from './stage-control.ts';
+import { perPhase, stageMaxGreenS, stageMinGreenS, timingOf } from './intersection-view.ts';
+import { type StageState, adoptCurrentStage, initialStageState, nextStageWithDemand, observe, phaseDemandPcu, stageRequest } from './stage-control.ts';
 import type { ControlAlgorithm } from './types.ts';
 
 export interface ActuatedState extends StageState {
@@ -20,12 +20,11 @@ export const actuatedAlgorithm: ControlAlgorithm<'actuated', ActuatedState> = {
     // a vehicle over the detector: crossed the stop line, or present in the presence zone near it
     const near = perPhase(view, input.lanes, (m) => m.count + (m.queueVehicles > 0 ? 1 : 0) + (m.vehiclesInZone > 0 && m.zoneLengthM <= config.detectorLengthM ? 1 : 0));
     const lastActuationMs = { ...state.lastActuationMs };
-    for (const [phase, hits] of near) if (hits > 0) lastActuationMs[phase] = input.timeMs;
+    for (const phase of view.model.phases) if (near[phase]! > 0) lastActuationMs[phase] = input.timeMs;
     const base = observe(view, state, input, demand);
     if (base.target === null) {
-      const index = currentStageIndex(view, input.signal.greens);
-      const target = index >= 0 ? view.sequence[index]! : view.sequence[0]!;
-      return { state: { ...base, target, lastActuationMs }, request: stageRequest(target), reason: 'start' };
+      const adopted = adoptCurrentStage(view, { ...base, lastActuationMs }, input);
+      return { state: adopted, request: stageRequest(adopted.target!), reason: 'start' };
     }
     const target = base.target;
     if (base.greenSinceMs === null) return { state: { ...base, lastActuationMs }, request: stageRequest(target) };

@@ -1,6 +1,8 @@
-import { currentStageIndex, perPhaseMax, sameStage, stageClearanceS, stageMinGreenS } from './intersection-view.ts';
-import { type StageState, initialStageState, observe, phaseDemandPcu, stageRequest, stageSum } from './stage-control.ts';
+import { currentStageIndex, newPerPhase, type PerPhase, perPhaseMax, sameStage, stageClearanceS, stageMinGreenS } from './intersection-view.ts';
+import { type StageState, initialStageState, observe, phaseDemandPcu, stageMax, stageRequest, stageSum } from './stage-control.ts';
 import type { ControlAlgorithm } from './types.ts';
+import type { ControllerConfigOf } from '@greenwave/contracts';
+import type { IntersectionView } from './intersection-view.ts';
 
 /** PCU a lane discharges per second of green at saturation (1,850 PCU/h). */
 const SATURATION_PCU_PER_S = 1850 / 3600;
@@ -11,14 +13,15 @@ export interface DensityState extends StageState {
   greensS: number[];
   /** Index in the service sequence of the stage being served. */
   index: number;
-  /** Density of each phase's critical lane, summed over the cycle so far (PCU/km · samples). */
-  densitySum: Record<number, number>;
+  /** Density of each phase's critical lane, summed over the cycle so far (PCU/km · samples), by phase number. */
+  densitySum: PerPhase;
   samples: number;
   /** PCU discharged and green seconds used per stage index in this cycle, for the degree of saturation. */
   servedPcu: number[];
   greenUsedS: number[];
-  lanesPerStage: number[];
 }
+
+type Config = ControllerConfigOf<'density'>;
 
 /**
  * Density-based control (the Núi Thành – Phan Đăng Lưu pilot). Each cycle the green is shared among the stages in
@@ -38,38 +41,39 @@ export const densityAlgorithm: ControlAlgorithm<'density', DensityState> = {
       cycleS,
       greensS: view.sequence.map((stage) => Math.max(green, stageMinGreenS(view, stage))),
       index: 0,
-      densitySum: {},
+      densitySum: newPerPhase(),
       samples: 0,
       servedPcu: new Array(n).fill(0),
       greenUsedS: new Array(n).fill(0),
-      lanesPerStage: view.sequence.map((stage) => Math.max(...stage.map((p) => view.lanesOfPhase.get(p) ?? 1))),
     };
   },
   decide(view, config, state, input) {
     const demand = phaseDemandPcu(view, input.lanes);
-    const density = perPhaseMax(view, input.lanes, (m) => m.densityPcuPerKm);
-    const densitySum = { ...state.densitySum };
-    for (const [phase, d] of density) densitySum[phase] = (densitySum[phase] ?? 0) + d;
-    let s: DensityState = { ...state, ...observe(view, state, input, demand), densitySum, samples: state.samples + 1 };
+    const density = perPhaseMax(view, input.lanes, densityOf);
+    // one fresh state per decision; the input state is never changed
+    const s: DensityState = { ...state, ...observe(view, state, input, demand), densitySum: state.densitySum.slice(), samples: state.samples + 1 };
+    for (const phase of view.model.phases) s.densitySum[phase]! += density[phase]!;
     if (s.target === null) {
-      const index = Math.max(0, currentStageIndex(view, input.signal.greens));
-      s = { ...s, index, target: view.sequence[index]! };
-      return { state: s, request: stageRequest(s.target!), reason: 'start' };
+      const shown = currentStageIndex(view, input.signal.greens);
+      s.index = Math.max(0, shown);
+      s.target = view.sequence[s.index]!;
+      s.greenSinceMs = shown >= 0 ? input.timeMs : null;
+      return { state: s, request: stageRequest(s.target), reason: 'start' };
     }
-    const target = s.target!;
+    const target = s.target;
     if (s.greenSinceMs === null) return { state: s, request: stageRequest(target) };
     // bookkeeping for the degree of saturation of the stage on green
-    const served = perPhaseMax(view, input.lanes, (m) => m.countPcu);
-    const servedPcu = [...s.servedPcu];
-    const greenUsedS = [...s.greenUsedS];
-    servedPcu[s.index] = (servedPcu[s.index] ?? 0) + Math.max(...target.map((p) => served.get(p) ?? 0));
-    greenUsedS[s.index] = (greenUsedS[s.index] ?? 0) + (input.lanes[0]?.intervalS ?? 1);
-    s = { ...s, servedPcu, greenUsedS };
-    const elapsedS = (input.timeMs - s.greenSinceMs!) / 1000;
+    const served = perPhaseMax(view, input.lanes, countOf);
+    s.servedPcu = state.servedPcu.slice();
+    s.greenUsedS = state.greenUsedS.slice();
+    s.servedPcu[s.index]! += stageMax(target, served);
+    s.greenUsedS[s.index]! += input.lanes[0]?.intervalS ?? 1;
+    const elapsedS = (input.timeMs - s.greenSinceMs) / 1000;
     if (elapsedS < stageMinGreenS(view, target)) return { state: s, request: stageRequest(target) };
     const planned = s.greensS[s.index] ?? 0;
-    const othersWaiting = view.sequence.some((stage, i) => i !== s.index && stageSum(stage, demand) > 0.05);
-    const empty = Math.max(...target.map((p) => density.get(p) ?? 0)) < config.emptyDensityPcuPerKm && stageSum(target, demand) < 0.5;
+    let othersWaiting = false;
+    for (let i = 0; i < view.sequence.length && !othersWaiting; i++) if (i !== s.index && stageSum(view.sequence[i]!, demand) > 0.05) othersWaiting = true;
+    const empty = stageMax(target, density) < config.emptyDensityPcuPerKm && stageSum(target, demand) < 0.5;
     if (elapsedS < planned && !(empty && othersWaiting)) return { state: s, request: stageRequest(target) };
     if (!othersWaiting) return { state: s, request: stageRequest(target), reason: 'rest: no demand elsewhere' };
     // next stage with demand in sequence; a new cycle starts when the sequence wraps
@@ -82,14 +86,25 @@ export const densityAlgorithm: ControlAlgorithm<'density', DensityState> = {
         break;
       }
     }
-    if (nextIndex <= s.index) s = newCycle(view, config, s);
     const next = view.sequence[nextIndex]!;
     if (sameStage(next, target)) return { state: s, request: stageRequest(target) };
-    return { state: { ...s, index: nextIndex, target: next, greenSinceMs: null }, request: stageRequest(next), reason: `next stage, planned green ${(s.greensS[nextIndex] ?? 0).toFixed(0)} s of a ${s.cycleS.toFixed(0)} s cycle` };
+    const out = nextIndex <= s.index ? newCycle(view, config, s) : s;
+    out.index = nextIndex;
+    out.target = next;
+    out.greenSinceMs = null;
+    return { state: out, request: stageRequest(next), reason: `next stage, planned green ${(out.greensS[nextIndex] ?? 0).toFixed(0)} s of a ${out.cycleS.toFixed(0)} s cycle` };
   },
 };
 
-function newCycle(view: Parameters<typeof densityAlgorithm.decide>[0], config: Parameters<typeof densityAlgorithm.decide>[1], s: DensityState): DensityState {
+function densityOf(m: { densityPcuPerKm: number }): number {
+  return m.densityPcuPerKm;
+}
+
+function countOf(m: { countPcu: number }): number {
+  return m.countPcu;
+}
+
+function newCycle(view: IntersectionView, config: Config, s: DensityState): DensityState {
   // cycle from the highest degree of saturation of the last cycle
   let dsMax = 0;
   view.sequence.forEach((_, i) => {
@@ -100,11 +115,11 @@ function newCycle(view: Parameters<typeof densityAlgorithm.decide>[0], config: P
   });
   const cycleS = Math.min(config.maxCycleS, Math.max(config.minCycleS, s.cycleS * (1 + config.cycleGain * (dsMax - config.targetDegreeOfSaturation))));
   // splits in proportion to the mean density of each stage's critical lane
-  const weights = view.sequence.map((stage) => Math.max(...stage.map((p) => (s.densitySum[p] ?? 0) / Math.max(1, s.samples))) + 0.5);
+  const weights = view.sequence.map((stage) => stageMax(stage, s.densitySum) / Math.max(1, s.samples) + 0.5);
   const total = weights.reduce((a, b) => a + b, 0);
   const clearance = view.sequence.reduce((sum, stage) => sum + stageClearanceS(view, stage), 0);
   const green = Math.max(0, cycleS - clearance);
   const greensS = view.sequence.map((stage, i) => Math.max(stageMinGreenS(view, stage), (green * weights[i]!) / total));
   const n = view.sequence.length;
-  return { ...s, cycleS, greensS, densitySum: {}, samples: 0, servedPcu: new Array(n).fill(0), greenUsedS: new Array(n).fill(0) };
+  return { ...s, cycleS, greensS, densitySum: newPerPhase(), samples: 0, servedPcu: new Array(n).fill(0), greenUsedS: new Array(n).fill(0) };
 }

@@ -15,11 +15,22 @@ export interface IntersectionView {
   model: PhaseModel;
   /** `${approachId}/${laneIndex}` -> phases the lane serves with its share (shared lanes are split evenly). */
   laneShares: Map<string, LanePhaseShare[]>;
+  /** The same, by approach id then lane index: the hot path looks lanes up without building strings. */
+  sharesByApproach: Map<string, LanePhaseShare[][]>;
   /** Stages in service order: for dual-ring, leading lefts then throughs per barrier; one phase per stage otherwise. */
   sequence: number[][];
   /** Outbound edge ids each phase sends traffic to, with the share of the phase's movements. */
   phaseExits: Map<number, { edgeId: string; share: number }[]>;
-  lanesOfPhase: Map<number, number>;
+  /** Lanes serving each phase (shared lanes count by their share), indexed by phase number. */
+  lanesOfPhase: PerPhase;
+}
+
+/** A number per phase, indexed by phase number (1..16). */
+export type PerPhase = number[];
+
+/** Plain arrays: allocating a small typed array costs several times more, and this runs 200 times a second. */
+export function newPerPhase(): PerPhase {
+  return [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0];
 }
 
 export function laneKey(approachId: string, laneIndex: number): string {
@@ -29,7 +40,8 @@ export function laneKey(approachId: string, laneIndex: number): string {
 export function buildView(intersection: Intersection): IntersectionView {
   const model = buildPhaseModel(intersection);
   const laneShares = new Map<string, LanePhaseShare[]>();
-  const lanesOfPhase = new Map<number, number>();
+  const sharesByApproach = new Map<string, LanePhaseShare[][]>();
+  const lanesOfPhase = newPerPhase();
   for (const approach of intersection.approaches) {
     for (const lane of approach.lanes) {
       const phases = new Set<number>();
@@ -38,8 +50,11 @@ export function buildView(intersection: Intersection): IntersectionView {
         if (movement) phases.add(movement.phase);
       }
       const share = 1 / Math.max(1, phases.size);
-      laneShares.set(laneKey(approach.id, lane.index), [...phases].map((phase) => ({ phase, share })));
-      for (const phase of phases) lanesOfPhase.set(phase, (lanesOfPhase.get(phase) ?? 0) + 1);
+      const shares = [...phases].map((phase) => ({ phase, share }));
+      laneShares.set(laneKey(approach.id, lane.index), shares);
+      if (!sharesByApproach.has(approach.id)) sharesByApproach.set(approach.id, []);
+      sharesByApproach.get(approach.id)![lane.index] = shares;
+      for (const phase of phases) lanesOfPhase[phase]! += share;
     }
   }
   const phaseExits = new Map<number, { edgeId: string; share: number }[]>();
@@ -50,7 +65,7 @@ export function buildView(intersection: Intersection): IntersectionView {
       .filter((id): id is string => typeof id === 'string');
     phaseExits.set(phase, exits.map((edgeId) => ({ edgeId, share: 1 / exits.length })));
   }
-  return { intersection, model, laneShares, sequence: serviceSequence(model), phaseExits, lanesOfPhase };
+  return { intersection, model, laneShares, sharesByApproach, sequence: serviceSequence(model), phaseExits, lanesOfPhase };
 }
 
 function serviceSequence(model: PhaseModel): number[][] {
@@ -67,28 +82,30 @@ function serviceSequence(model: PhaseModel): number[][] {
   return out;
 }
 
+function sharesOf(view: IntersectionView, m: LaneMeasurement): LanePhaseShare[] | undefined {
+  return view.sharesByApproach.get(m.approachId)?.[m.laneIndex];
+}
+
 /** Sum of a lane quantity over the lanes serving each phase, weighted by the lanes' shares. */
-export function perPhase(view: IntersectionView, lanes: readonly LaneMeasurement[], pick: (m: LaneMeasurement) => number): Map<number, number> {
-  const out = new Map<number, number>();
-  for (const phase of view.model.phases) out.set(phase, 0);
+export function perPhase(view: IntersectionView, lanes: readonly LaneMeasurement[], pick: (m: LaneMeasurement) => number): PerPhase {
+  const out = newPerPhase();
   for (const m of lanes) {
-    const shares = view.laneShares.get(laneKey(m.approachId, m.laneIndex));
+    const shares = sharesOf(view, m);
     if (!shares) continue;
     const value = pick(m);
-    for (const { phase, share } of shares) out.set(phase, (out.get(phase) ?? 0) + value * share);
+    for (const { phase, share } of shares) out[phase]! += value * share;
   }
   return out;
 }
 
 /** Largest lane value (by share) among the lanes of each phase: the critical lane. */
-export function perPhaseMax(view: IntersectionView, lanes: readonly LaneMeasurement[], pick: (m: LaneMeasurement) => number): Map<number, number> {
-  const out = new Map<number, number>();
-  for (const phase of view.model.phases) out.set(phase, 0);
+export function perPhaseMax(view: IntersectionView, lanes: readonly LaneMeasurement[], pick: (m: LaneMeasurement) => number): PerPhase {
+  const out = newPerPhase();
   for (const m of lanes) {
-    const shares = view.laneShares.get(laneKey(m.approachId, m.laneIndex));
+    const shares = sharesOf(view, m);
     if (!shares) continue;
     const value = pick(m);
-    for (const { phase, share } of shares) out.set(phase, Math.max(out.get(phase) ?? 0, value * share));
+    for (const { phase, share } of shares) if (value * share > out[phase]!) out[phase] = value * share;
   }
   return out;
 }

@@ -1,23 +1,24 @@
-import { currentStageIndex, perPhase, sameStage, stageMinGreenS } from './intersection-view.ts';
-import { type StageState, initialStageState, observe, phaseDemandPcu, stageRequest, stageSum, starvedStage } from './stage-control.ts';
+import { type PerPhase, newPerPhase, sameStage, stageMinGreenS } from './intersection-view.ts';
+import { type StageState, adoptCurrentStage, initialStageState, observe, phaseDemandPcu, stageRequest, stageSum, starvedStage } from './stage-control.ts';
 import type { ControlAlgorithm, ControlInput } from './types.ts';
 import type { IntersectionView } from './intersection-view.ts';
 
 /**
  * Pressure of each phase (Varaiya 2013): vehicles waiting to use it minus vehicles already waiting where it sends
  * them, per lane. Upstream: PCU queued or present in each lane's zone; downstream: PCU per lane on the outbound edge.
+ * A phase nobody waits for moves nobody: its pressure is 0, not negative.
  */
-export function phasePressures(view: IntersectionView, input: ControlInput): Map<number, number> {
-  const upstream = phaseDemandPcu(view, input.lanes);
-  const lanes = perPhase(view, input.lanes, () => 1);
-  const out = new Map<number, number>();
+export function phasePressures(view: IntersectionView, input: ControlInput, upstream: PerPhase = phaseDemandPcu(view, input.lanes)): PerPhase {
+  const out = newPerPhase();
   for (const phase of view.model.phases) {
+    const up = upstream[phase]!;
+    if (up < 0.05) continue;
     let downstream = 0;
     for (const exit of view.phaseExits.get(phase) ?? []) {
       const d = input.downstream.get(exit.edgeId);
       if (d && d.lanes > 0) downstream += (exit.share * d.queuePcu) / d.lanes;
     }
-    out.set(phase, (upstream.get(phase) ?? 0) - downstream * (lanes.get(phase) ?? 1));
+    out[phase] = up - downstream * (view.lanesOfPhase[phase] || 1);
   }
   return out;
 }
@@ -34,9 +35,8 @@ export const maxPressureAlgorithm: ControlAlgorithm<'maxpressure', StageState> =
     const demand = phaseDemandPcu(view, input.lanes);
     const base = observe(view, state, input, demand);
     if (base.target === null) {
-      const index = currentStageIndex(view, input.signal.greens);
-      const target = index >= 0 ? view.sequence[index]! : view.sequence[0]!;
-      return { state: { ...base, target }, request: stageRequest(target), reason: 'start' };
+      const adopted = adoptCurrentStage(view, { ...base }, input);
+      return { state: adopted, request: stageRequest(adopted.target!), reason: 'start' };
     }
     const target = base.target;
     if (base.greenSinceMs === null) return { state: base, request: stageRequest(target) };
@@ -44,7 +44,7 @@ export const maxPressureAlgorithm: ControlAlgorithm<'maxpressure', StageState> =
     if (elapsedS < stageMinGreenS(view, target)) return { state: base, request: stageRequest(target) };
     const starved = starvedStage(view, base, input.timeMs, config.maxWaitS);
     if (starved && !sameStage(starved, target)) return { state: { ...base, target: starved, greenSinceMs: null }, request: stageRequest(starved), reason: `starvation guard ${starved.join('+')}` };
-    const pressure = phasePressures(view, input);
+    const pressure = phasePressures(view, input, demand);
     const currentPressure = stageSum(target, pressure);
     let best = target;
     let bestPressure = currentPressure + config.switchMarginPcu;

@@ -21,11 +21,11 @@ export interface WebsterResult {
  * flow ratios y = q / s, on the critical path of the ring-barrier structure. Splits never go below min green +
  * clearance; rings meet at every barrier; splits are in tenths of a second.
  *
- * `criticalFlowPcuPerHour`: flow of each phase's most loaded lane (PCU/h per lane).
+ * `criticalFlowPcuPerHour`: flow of each phase's most loaded lane (PCU/h per lane), indexed by phase number.
  */
-export function websterPlan(model: PhaseModel, criticalFlowPcuPerHour: Map<number, number>, params: WebsterParams): WebsterResult {
+export function websterPlan(model: PhaseModel, criticalFlowPcuPerHour: ArrayLike<number>, params: WebsterParams): WebsterResult {
   const y = new Map<number, number>();
-  for (const p of model.phases) y.set(p, Math.max(0, (criticalFlowPcuPerHour.get(p) ?? 0) / params.saturationFlowPcuPerHourPerLane));
+  for (const p of model.phases) y.set(p, Math.max(0, (criticalFlowPcuPerHour[p] ?? 0) / params.saturationFlowPcuPerHourPerLane));
   // lost time per phase: start-up lost time + clearance, minus the 2 s of yellow drivers still use
   const lost = (p: number) => Math.max(0, params.startupLostTimeS + clearanceS(model.timing[p]!) - 2);
   const minSplit = (p: number) => model.timing[p]!.minGreenS + clearanceS(model.timing[p]!);

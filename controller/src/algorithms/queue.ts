@@ -1,5 +1,5 @@
-import { currentStageIndex, perPhase, sameStage, stageMaxGreenS, stageMinGreenS } from './intersection-view.ts';
-import { type StageState, initialStageState, observe, phaseDemandPcu, stageRequest, stageSum, starvedStage } from './stage-control.ts';
+import { perPhase, sameStage, stageMaxGreenS, stageMinGreenS } from './intersection-view.ts';
+import { type StageState, adoptCurrentStage, initialStageState, observe, phaseDemandPcu, stageRequest, stageSum, starvedStage } from './stage-control.ts';
 import type { ControlAlgorithm } from './types.ts';
 
 /**
@@ -15,9 +15,8 @@ export const queueAlgorithm: ControlAlgorithm<'queue', StageState> = {
     const queues = perPhase(view, input.lanes, (m) => m.queuePcu);
     const base = observe(view, state, input, demand);
     if (base.target === null) {
-      const index = currentStageIndex(view, input.signal.greens);
-      const target = index >= 0 ? view.sequence[index]! : view.sequence[0]!;
-      return { state: { ...base, target }, request: stageRequest(target), reason: 'start' };
+      const adopted = adoptCurrentStage(view, { ...base }, input);
+      return { state: adopted, request: stageRequest(adopted.target!), reason: 'start' };
     }
     const target = base.target;
     if (base.greenSinceMs === null) return { state: base, request: stageRequest(target) };

@@ -1,5 +1,5 @@
 import type { CabinetRequest, LaneMeasurement } from '@greenwave/contracts';
-import { type IntersectionView, perPhase, sameStage } from './intersection-view.ts';
+import { type IntersectionView, type PerPhase, perPhase, sameStage } from './intersection-view.ts';
 import type { ControlInput } from './types.ts';
 
 /** Shared state of the algorithms that pick stages one at a time. */
@@ -8,44 +8,80 @@ export interface StageState {
   target: number[] | null;
   /** When the target stage was first seen fully green (ms), null while the cabinet is still changing. */
   greenSinceMs: number | null;
-  /** Per phase: since when it has had demand while not green (ms); absent when it has none. */
-  waitingSinceMs: Record<number, number>;
+  /** Per phase number: since when it has had demand while not green (ms); -1 when it has none. */
+  waitingSinceMs: PerPhase;
 }
 
 export function initialStageState(): StageState {
-  return { target: null, greenSinceMs: null, waitingSinceMs: {} };
+  return { target: null, greenSinceMs: null, waitingSinceMs: notWaiting() };
+}
+
+function notWaiting(): PerPhase {
+  return [-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1];
 }
 
 /** Vehicles wanting each phase: queued or present in the zone, in PCU (shared lanes split). */
-export function phaseDemandPcu(view: IntersectionView, lanes: readonly LaneMeasurement[]): Map<number, number> {
-  return perPhase(view, lanes, (m) => Math.max(m.queuePcu, (m.densityPcuPerKm * m.zoneLengthM) / 1000));
+export function phaseDemandPcu(view: IntersectionView, lanes: readonly LaneMeasurement[]): PerPhase {
+  return perPhase(view, lanes, lanePcu);
+}
+
+/** PCU wanting to go from a lane: its queue, or what is in its zone if that is more. */
+function lanePcu(m: LaneMeasurement): number {
+  const inZone = (m.densityPcuPerKm * m.zoneLengthM) / 1000;
+  return m.queuePcu > inZone ? m.queuePcu : inZone;
 }
 
 /** Updates green/waiting bookkeeping from what the cabinet reports. Pure: returns a new state. */
-export function observe(view: IntersectionView, state: StageState, input: ControlInput, demand: Map<number, number>): StageState {
-  const greens = [...input.signal.greens].sort((a, b) => a - b);
+export function observe(view: IntersectionView, state: StageState, input: ControlInput, demand: PerPhase): StageState {
+  const greens = input.signal.greens;
   let greenSinceMs = state.greenSinceMs;
-  if (state.target && sameStage(greens, state.target)) greenSinceMs ??= input.timeMs;
+  if (state.target && sameSet(greens, state.target)) greenSinceMs ??= input.timeMs;
   else greenSinceMs = null;
-  const waitingSinceMs: Record<number, number> = {};
+  const waitingSinceMs = notWaiting();
   for (const phase of view.model.phases) {
-    const wants = (demand.get(phase) ?? 0) > 0.05;
-    if (wants && !greens.includes(phase)) waitingSinceMs[phase] = state.waitingSinceMs[phase] ?? input.timeMs;
+    if (demand[phase]! > 0.05 && !greens.includes(phase)) {
+      const since = state.waitingSinceMs[phase]!;
+      waitingSinceMs[phase] = since >= 0 ? since : input.timeMs;
+    }
   }
   return { target: state.target, greenSinceMs, waitingSinceMs };
 }
 
+/** Same phases, in any order. */
+function sameSet(a: readonly number[], b: readonly number[]): boolean {
+  if (a.length !== b.length) return false;
+  for (const p of a) if (!b.includes(p)) return false;
+  return true;
+}
+
+/** First decision: take over the stage the cabinet shows (timing its green from now), or the first of the sequence. */
+export function adoptCurrentStage<S extends StageState>(view: IntersectionView, state: S, input: ControlInput): S {
+  const greens = [...input.signal.greens].sort((a, b) => a - b);
+  const shown = view.model.stages.find((s) => sameStage(s, greens));
+  if (shown) return { ...state, target: shown, greenSinceMs: input.timeMs };
+  return { ...state, target: view.sequence[0]!, greenSinceMs: null };
+}
+
+const requestCache = new WeakMap<readonly number[], CabinetRequest>();
+
+/** The request for a stage. Stages come from the view (stable arrays), so each request object is made once. */
 export function stageRequest(stage: readonly number[]): CabinetRequest {
-  return { mode: 'centre', stage: [...stage], heartbeat: true };
+  let request = requestCache.get(stage);
+  if (!request) {
+    request = Object.freeze({ mode: 'centre', stage: [...stage], heartbeat: true }) as CabinetRequest;
+    requestCache.set(stage, request);
+  }
+  return request;
 }
 
 /** The stage of the sequence holding a phase that has waited longer than `maxWaitS`, longest wait first. */
 export function starvedStage(view: IntersectionView, state: StageState, nowMs: number, maxWaitS: number): number[] | null {
   let worst: number | null = null;
   let worstSince = Infinity;
-  for (const [phase, since] of Object.entries(state.waitingSinceMs)) {
-    if (nowMs - since > maxWaitS * 1000 && since < worstSince) {
-      worst = Number(phase);
+  for (const phase of view.model.phases) {
+    const since = state.waitingSinceMs[phase]!;
+    if (since >= 0 && nowMs - since > maxWaitS * 1000 && since < worstSince) {
+      worst = phase;
       worstSince = since;
     }
   }
@@ -53,15 +89,22 @@ export function starvedStage(view: IntersectionView, state: StageState, nowMs: n
   return view.sequence.find((s) => s.includes(worst!)) ?? null;
 }
 
+/** Largest of a per-phase quantity over a stage. */
+export function stageMax(stage: readonly number[], perPhaseValue: PerPhase): number {
+  let max = -Infinity;
+  for (const p of stage) if (perPhaseValue[p]! > max) max = perPhaseValue[p]!;
+  return max;
+}
+
 /** Total of a per-phase quantity over a stage. */
-export function stageSum(stage: readonly number[], perPhaseValue: Map<number, number>): number {
+export function stageSum(stage: readonly number[], perPhaseValue: PerPhase): number {
   let sum = 0;
-  for (const p of stage) sum += perPhaseValue.get(p) ?? 0;
+  for (const p of stage) sum += perPhaseValue[p]!;
   return sum;
 }
 
 /** First stage after `from` in the service sequence (cyclic) whose phases have demand. */
-export function nextStageWithDemand(view: IntersectionView, from: readonly number[] | null, demand: Map<number, number>): number[] | null {
+export function nextStageWithDemand(view: IntersectionView, from: readonly number[] | null, demand: PerPhase): number[] | null {
   const n = view.sequence.length;
   const start = from ? view.sequence.findIndex((s) => sameStage(s, from)) : -1;
   for (let k = 1; k <= n; k++) {

@@ -33,11 +33,7 @@ export const websterAlgorithm: ControlAlgorithm<'webster', WebsterState> = {
     }
     const due = state.plansMade === 0 ? FIRST_PLAN_AFTER_S : config.replanIntervalS;
     if (windowS < due) return { state: { ...state, pcuByLane, windowS }, request: null };
-    const flows = perPhaseMax(
-      view,
-      input.lanes.map((m) => ({ ...m, countPcu: ((pcuByLane[laneKey(m.approachId, m.laneIndex)] ?? 0) * 3600) / windowS })),
-      (m) => m.countPcu,
-    );
+    const flows = perPhaseMax(view, input.lanes, (m) => ((pcuByLane[laneKey(m.approachId, m.laneIndex)] ?? 0) * 3600) / windowS);
     const result = websterPlan(view.model, flows, config);
     const next: WebsterState = { pcuByLane: {}, windowS: 0, plan: result.plan, lastPlanMs: input.timeMs, plansMade: state.plansMade + 1 };
     return {

@@ -46,20 +46,17 @@ export async function evalCommand(argv: readonly string[]): Promise<void> {
     `warm-up ${loaded.scenario.warmupS} s + ${durationS} s measured + up to ${coolDownS} s cool-down, seed ${loaded.scenario.seed}`);
   const progress = new Map<string, number>();
   const tty = process.stdout.isTTY === true;
-  let lastPrinted = 0;
+  let lastPrintedMs = 0;
   const startedAt = performance.now();
   const show = (controller: string, done: number, total: number) => {
-    const pct = Math.floor((100 * done) / total);
-    const before = progress.get(controller) ?? -1;
-    progress.set(controller, pct);
+    progress.set(controller, Math.floor((100 * done) / total));
     const line = controllers.map((c) => `${c} ${String(progress.get(c) ?? 0).padStart(3)}%`).join('  ');
     const elapsed = ((performance.now() - startedAt) / 1000).toFixed(0);
     if (tty) process.stdout.write(`\r  ${line}  (${elapsed} s)`);
-    else if (pct >= before + 10 || (pct === 100 && before !== 100)) {
-      if (performance.now() - lastPrinted > 2000 || pct === 100) {
-        console.log(`  ${line}  (${elapsed} s)`);
-        lastPrinted = performance.now();
-      }
+    else if (performance.now() - lastPrintedMs > 10_000 || done === total) {
+      // logs and CI: a line every 10 s at most
+      console.log(`  ${line}  (${elapsed} s)`);
+      lastPrintedMs = performance.now();
     }
   };
   const details = await evaluateInParallel(

@@ -1,4 +1,4 @@
-import type { ControllerConfig, LaneMeasurement } from '@greenwave/contracts';
+import type { CabinetRequest, ControllerConfig, LaneMeasurement } from '@greenwave/contracts';
 import { type RtJunction, type Twin, readJunction } from '@greenwave/simulator';
 import { buildView } from '../algorithms/intersection-view.ts';
 import { type BoundController, createController } from '../algorithms/registry.ts';
@@ -9,7 +9,13 @@ interface Managed {
   junction: RtJunction;
   controller: BoundController;
   lastReason: string;
+  /** Last request sent and when: unchanged requests are only repeated as the watchdog heartbeat. */
+  lastSent: CabinetRequest | null;
+  lastSentMs: number;
 }
+
+/** Repeat an unchanged request this often so the cabinet's watchdog (5 s) never fires while the centre is alive. */
+const HEARTBEAT_MS = 2000;
 
 export interface RunnerStats {
   decisions: number;
@@ -29,14 +35,22 @@ export class CityRunner {
   readonly stats: RunnerStats = { decisions: 0, requestsSent: 0, rejectedBySupervisor: 0, refusedByCabinet: 0, lastRejection: '' };
   /** Latest measurements by junction id. */
   readonly latest = new Map<string, LaneMeasurement[]>();
+  /** Time spent deciding (controllers + supervisor + requests), total and for the last tick (ns). */
   decisionNs = 0;
+  lastDecisionNs = 0;
 
   constructor(
     private readonly twin: Twin,
     configFor: (junction: RtJunction) => ControllerConfig,
     private readonly intervalS = 1,
   ) {
-    this.managed = twin.junctions.map((junction) => ({ junction, controller: createController(buildView(junction.intersection), configFor(junction)), lastReason: '' }));
+    this.managed = twin.junctions.map((junction) => ({
+      junction,
+      controller: createController(buildView(junction.intersection), configFor(junction)),
+      lastReason: '',
+      lastSent: null,
+      lastSentMs: -Infinity,
+    }));
   }
 
   /** Call after each twin step; decides every `intervalS` seconds. */
@@ -54,13 +68,19 @@ export class CityRunner {
         downstream.set(approach.edge.id, { queuePcu, lanes: approach.lanes.length });
       }
     }
+    // inputs first (in the field they arrive as messages), then the decision tick proper
+    const signals = this.managed.map((m) => m.junction.cabinet.status());
     const started = process.hrtime.bigint();
-    for (const m of this.managed) {
+    for (let i = 0; i < this.managed.length; i++) {
+      const m = this.managed[i]!;
       const cabinet = m.junction.cabinet;
-      const out = m.controller.decide({ timeMs, signal: cabinet.status(), lanes: this.latest.get(m.junction.id)!, downstream });
+      const out = m.controller.decide({ timeMs, signal: signals[i]!, lanes: this.latest.get(m.junction.id)!, downstream });
       this.stats.decisions++;
       if (out.reason) m.lastReason = out.reason;
       if (!out.request) continue;
+      if (m.lastSent !== null && sameRequest(out.request, m.lastSent) && timeMs - m.lastSentMs < HEARTBEAT_MS) continue;
+      m.lastSent = out.request;
+      m.lastSentMs = timeMs;
       const verdict = superviseRequest(m.junction.model, out.request);
       if (!verdict.ok) {
         this.stats.rejectedBySupervisor++;
@@ -74,6 +94,22 @@ export class CityRunner {
         this.stats.lastRejection = `${m.junction.id}: cabinet refused: ${result.problems.map((p) => p.message).join('; ')}`;
       }
     }
-    this.decisionNs += Number(process.hrtime.bigint() - started);
+    this.lastDecisionNs = Number(process.hrtime.bigint() - started);
+    this.decisionNs += this.lastDecisionNs;
   }
+}
+
+const requestKeys = ['mode', 'hold', 'forceOff', 'vehicleCall', 'pedCall', 'omit', 'stage', 'plan', 'reset', 'heartbeat'] as const;
+
+/** Same request field by field (phase lists in order; plans by identity, as algorithms reuse the object). */
+function sameRequest(a: CabinetRequest, b: CabinetRequest): boolean {
+  if (a === b) return true;
+  for (const key of requestKeys) {
+    const x = a[key];
+    const y = b[key];
+    if (x === y) continue;
+    if (!Array.isArray(x) || !Array.isArray(y) || x.length !== y.length) return false;
+    for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return false;
+  }
+  return true;
 }

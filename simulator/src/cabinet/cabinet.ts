@@ -231,6 +231,20 @@ export class Cabinet {
 
   status(): SignalStatus {
     const dark = this.isDark();
+    const greens: number[] = [];
+    const phases: SignalStatus['phases'] = [];
+    for (const p of this.model.phases) {
+      const interval = this.interval[p]!;
+      const green = !dark && interval === GREEN;
+      if (green) greens.push(p);
+      phases.push({
+        phase: p,
+        interval: dark ? 'red' : intervalNames[interval]!,
+        elapsedMs: this.elapsedMs[p]!,
+        minGreenDone: green && this.elapsedMs[p]! >= this.minGreenMs[p]!,
+        walk: green && this.timeMs < this.walkEndMs[p]!,
+      });
+    }
     return {
       intersectionId: this.model.intersectionId,
       timeMs: this.timeMs,
@@ -238,14 +252,8 @@ export class Cabinet {
       flashing: this.flashing,
       faultCode: this.faultCode,
       faultDetail: this.faultDetail,
-      phases: this.model.phases.map((p) => ({
-        phase: p,
-        interval: dark ? 'red' : intervalNames[this.interval[p]!]!,
-        elapsedMs: this.elapsedMs[p]!,
-        minGreenDone: this.interval[p] === GREEN && this.elapsedMs[p]! >= this.minGreenMs[p]!,
-        walk: !dark && this.interval[p] === GREEN && this.timeMs < this.walkEndMs[p]!,
-      })),
-      greens: dark ? [] : this.model.phases.filter((p) => this.interval[p] === GREEN),
+      phases,
+      greens,
       plan: this.mode === 'fixed' ? this.plan : null,
       sinceHeartbeatS: (this.timeMs - this.lastHeartbeatMs) / 1000,
     };

@@ -1,0 +1,85 @@
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const tsx = join(root, 'node_modules', '.bin', 'tsx');
+const main = join(root, 'controller', 'src', 'cli', 'main.ts');
+
+function greenwave(args: string[]) {
+  const result = spawnSync(tsx, [main, ...args], { cwd: root, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  return { code: result.status, out: result.stdout, err: result.stderr };
+}
+
+describe('greenwave CLI', () => {
+  it('eval prints a table and writes the JSON of the agreed shape', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gw-eval-'));
+    const file = join(dir, 'out.json');
+    const run = greenwave(['eval', '--scenario', 'small', '--controllers', 'webster,maxpressure', '--duration', '300', '--cool-down', '300', '--json', file]);
+    expect(run.err).toBe('');
+    expect(run.code).toBe(0);
+    expect(run.out).toMatch(/controller\s+time loss s\/trip\s+travel time s\s+stops\/trip\s+completed trips\s+p95 queue m\s+vs webster/);
+    expect(run.out).toMatch(/webster .* 100\.0%/);
+    const report = JSON.parse(readFileSync(file, 'utf8'));
+    expect(report.scenario).toBe('small');
+    expect(report.durationS).toBe(300);
+    expect(report.results.map((r: { controller: string }) => r.controller)).toEqual(['webster', 'maxpressure']);
+    for (const r of report.results) {
+      expect(Object.keys(r).sort()).toEqual(['completedTrips', 'controller', 'meanStops', 'meanTimeLossS', 'meanTravelTimeS', 'p95QueueM']);
+      expect(r.completedTrips).toBeGreaterThan(50);
+      expect(r.meanTravelTimeS).toBeGreaterThan(r.meanTimeLossS);
+    }
+  });
+
+  it('refuses bad options with a clear message and usage', () => {
+    const unknown = greenwave(['eval', '--controllers', 'webster,magic']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.err).toMatch(/unknown controller "magic" \(known: fixed, webster, actuated, density, queue, maxpressure\)/);
+    expect(unknown.err).toMatch(/usage: pnpm greenwave eval/);
+    const duration = greenwave(['eval', '--duration', 'soon']);
+    expect(duration.err).toMatch(/--duration must be a number, got "soon"/);
+    const command = greenwave(['fly']);
+    expect(command.code).toBe(2);
+    expect(command.err).toMatch(/unknown command "fly"/);
+    const scenario = greenwave(['eval', '--scenario', 'atlantis']);
+    expect(scenario.err).toMatch(/no scenario "atlantis"/);
+  });
+
+  it('validate explains every problem of a config file', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gw-validate-'));
+    const file = join(dir, 'scenario.yaml');
+    writeFileSync(file, readFileSync(join(root, 'simulator', 'scenarios', 'small.yaml'), 'utf8').replace('columns: 5', 'columns: 1').replace('kind: maxpressure', 'kind: maxpresure'));
+    const run = greenwave(['validate', '--file', file]);
+    expect(run.code).toBe(2);
+    expect(run.err).toContain(`${file}:8: network.params.columns: Too small: expected number to be >=2 (got 1)`);
+    expect(run.err).toMatch(/control\.default\.kind: .* \(got "maxpresure"\)/);
+    expect(greenwave(['validate', '--file', join(root, 'simulator', 'scenarios', 'danang.yaml')]).out).toMatch(/valid scenario/);
+  });
+
+  it('start shows the live table and stops cleanly on Ctrl-C', async () => {
+    const child: ChildProcess = spawn(tsx, [main, 'start', '--scenario', 'small', '--speed', '100', '--every', '0.5'], { cwd: root, env: { ...process.env, NO_COLOR: '1' } });
+    let out = '';
+    child.stdout!.on('data', (d) => (out += d));
+    child.stderr!.on('data', (d) => (out += d));
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no live table within 60 s:\n${out}`)), 60_000);
+      const check = setInterval(() => {
+        if ((out.match(/vehicles in network/g) ?? []).length >= 3) {
+          clearInterval(check);
+          clearTimeout(timer);
+          resolve();
+        }
+      }, 100);
+    });
+    child.kill('SIGINT');
+    const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
+    expect(code).toBe(0);
+    expect(out).toMatch(/\d\d:\d\d:\d\d {2}vehicles in network [\d,]+ {2}waiting to enter \d+ {2}trips done [\d,]+ {2}mean delay so far/);
+    expect(out).toMatch(/worst 5 by queue\s+longest lane queue m\s+queued vehicles\s+controller\s+signal/);
+    expect(out).toMatch(/Núi Thành – Phan Đăng Lưu \(density\)/);
+    expect(out).toMatch(/stopped at \d\d:\d\d:\d\d after \d+ simulated s/);
+  });
+});

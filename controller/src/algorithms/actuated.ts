@@ -1,5 +1,5 @@
-import { perPhase, stageMaxGreenS, stageMinGreenS, timingOf } from './intersection-view.ts';
-import { type StageState, adoptCurrentStage, initialStageState, nextStageWithDemand, observe, phaseDemandPcu, stageRequest } from './stage-control.ts';
+import { perPhase, stageMaxGreenS, timingOf } from './intersection-view.ts';
+import { type StageState, initialStageState, nextStageWithDemand, observe, phaseDemandPcu, stageRequest, untilDecisionPoint } from './stage-control.ts';
 import type { ControlAlgorithm } from './types.ts';
 
 export interface ActuatedState extends StageState {
@@ -21,22 +21,17 @@ export const actuatedAlgorithm: ControlAlgorithm<'actuated', ActuatedState> = {
     const near = perPhase(view, input.lanes, (m) => m.count + (m.queueVehicles > 0 ? 1 : 0) + (m.vehiclesInZone > 0 && m.zoneLengthM <= config.detectorLengthM ? 1 : 0));
     const lastActuationMs = { ...state.lastActuationMs };
     for (const phase of view.model.phases) if (near[phase]! > 0) lastActuationMs[phase] = input.timeMs;
-    const base = observe(view, state, input, demand);
-    if (base.target === null) {
-      const adopted = adoptCurrentStage(view, { ...base, lastActuationMs }, input);
-      return { state: adopted, request: stageRequest(adopted.target!), reason: 'start' };
-    }
-    const target = base.target;
-    if (base.greenSinceMs === null) return { state: { ...base, lastActuationMs }, request: stageRequest(target) };
-    const elapsedS = (input.timeMs - base.greenSinceMs) / 1000;
-    if (elapsedS < stageMinGreenS(view, target)) return { state: { ...base, lastActuationMs }, request: stageRequest(target) };
+    const base = { ...observe(view, state, input, demand), lastActuationMs };
+    const point = untilDecisionPoint(view, base, input);
+    if ('output' in point) return point.output;
+    const { target, elapsedS } = point;
     const next = nextStageWithDemand(view, target, demand);
-    if (next === null) return { state: { ...base, lastActuationMs }, request: stageRequest(target), reason: 'rest: no calls elsewhere' };
+    if (next === null) return { state: base, request: stageRequest(target), reason: 'rest: no calls elsewhere' };
     const maxedOut = elapsedS >= stageMaxGreenS(view, target);
-    const gappedOut = target.every((p) => input.timeMs - (lastActuationMs[p] ?? base.greenSinceMs!) >= timingOf(view, p).passageS * 1000);
-    if (!maxedOut && !gappedOut) return { state: { ...base, lastActuationMs }, request: stageRequest(target) };
+    const gappedOut = target.every((p) => input.timeMs - (lastActuationMs[p] ?? base.greenSinceMs ?? input.timeMs) >= timingOf(view, p).passageS * 1000);
+    if (!maxedOut && !gappedOut) return { state: base, request: stageRequest(target) };
     return {
-      state: { ...base, target: next, greenSinceMs: null, lastActuationMs },
+      state: { ...base, target: next, greenSinceMs: null },
       request: stageRequest(next),
       reason: maxedOut ? `max-out after ${elapsedS}s` : `gap-out after ${elapsedS}s`,
     };

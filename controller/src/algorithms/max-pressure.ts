@@ -1,5 +1,5 @@
-import { type PerPhase, newPerPhase, sameStage, stageMinGreenS } from './intersection-view.ts';
-import { type StageState, adoptCurrentStage, initialStageState, observe, phaseDemandPcu, stageRequest, stageSum, starvedStage } from './stage-control.ts';
+import { type PerPhase, newPerPhase, sameStage } from './intersection-view.ts';
+import { type StageState, initialStageState, observe, phaseDemandPcu, stageRequest, stageSum, starvedStage, untilDecisionPoint } from './stage-control.ts';
 import type { ControlAlgorithm, ControlInput } from './types.ts';
 import type { IntersectionView } from './intersection-view.ts';
 
@@ -34,14 +34,9 @@ export const maxPressureAlgorithm: ControlAlgorithm<'maxpressure', StageState> =
   decide(view, config, state, input) {
     const demand = phaseDemandPcu(view, input.lanes);
     const base = observe(view, state, input, demand);
-    if (base.target === null) {
-      const adopted = adoptCurrentStage(view, { ...base }, input);
-      return { state: adopted, request: stageRequest(adopted.target!), reason: 'start' };
-    }
-    const target = base.target;
-    if (base.greenSinceMs === null) return { state: base, request: stageRequest(target) };
-    const elapsedS = (input.timeMs - base.greenSinceMs) / 1000;
-    if (elapsedS < stageMinGreenS(view, target)) return { state: base, request: stageRequest(target) };
+    const point = untilDecisionPoint(view, base, input);
+    if ('output' in point) return point.output;
+    const target = point.target;
     const starved = starvedStage(view, base, input.timeMs, config.maxWaitS);
     if (starved && !sameStage(starved, target)) return { state: { ...base, target: starved, greenSinceMs: null }, request: stageRequest(starved), reason: `starvation guard ${starved.join('+')}` };
     const pressure = phasePressures(view, input, demand);

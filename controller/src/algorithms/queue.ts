@@ -1,5 +1,5 @@
-import { perPhase, sameStage, stageMaxGreenS, stageMinGreenS } from './intersection-view.ts';
-import { type StageState, adoptCurrentStage, initialStageState, observe, phaseDemandPcu, stageRequest, stageSum, starvedStage } from './stage-control.ts';
+import { perPhase, sameStage, stageMaxGreenS } from './intersection-view.ts';
+import { type StageState, initialStageState, observe, phaseDemandPcu, stageRequest, stageSum, starvedStage, untilDecisionPoint } from './stage-control.ts';
 import type { ControlAlgorithm } from './types.ts';
 
 /**
@@ -12,16 +12,11 @@ export const queueAlgorithm: ControlAlgorithm<'queue', StageState> = {
   init: () => initialStageState(),
   decide(view, config, state, input) {
     const demand = phaseDemandPcu(view, input.lanes);
-    const queues = perPhase(view, input.lanes, (m) => m.queuePcu);
+    const queues = perPhase(view, input.lanes, queueOf);
     const base = observe(view, state, input, demand);
-    if (base.target === null) {
-      const adopted = adoptCurrentStage(view, { ...base }, input);
-      return { state: adopted, request: stageRequest(adopted.target!), reason: 'start' };
-    }
-    const target = base.target;
-    if (base.greenSinceMs === null) return { state: base, request: stageRequest(target) };
-    const elapsedS = (input.timeMs - base.greenSinceMs) / 1000;
-    if (elapsedS < stageMinGreenS(view, target)) return { state: base, request: stageRequest(target) };
+    const point = untilDecisionPoint(view, base, input);
+    if ('output' in point) return point.output;
+    const { target, elapsedS } = point;
     const starved = starvedStage(view, base, input.timeMs, config.maxWaitS);
     const ownQueue = stageSum(target, queues);
     const discharging = ownQueue > config.dischargedQueuePcu && elapsedS < stageMaxGreenS(view, target);
@@ -43,3 +38,7 @@ export const queueAlgorithm: ControlAlgorithm<'queue', StageState> = {
     return { state: { ...base, target: best, greenSinceMs: null }, request: stageRequest(best), reason: `serve longest queue ${best.join('+')}` };
   },
 };
+
+function queueOf(m: { queuePcu: number }): number {
+  return m.queuePcu;
+}

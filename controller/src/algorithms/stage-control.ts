@@ -1,6 +1,6 @@
 import type { CabinetRequest, LaneMeasurement } from '@greenwave/contracts';
-import { type IntersectionView, type PerPhase, perPhase, sameStage } from './intersection-view.ts';
-import type { ControlInput } from './types.ts';
+import { type IntersectionView, type PerPhase, perPhase, sameStage, stageMinGreenS } from './intersection-view.ts';
+import type { ControlInput, ControlOutput } from './types.ts';
 
 /** Shared state of the algorithms that pick stages one at a time. */
 export interface StageState {
@@ -113,4 +113,23 @@ export function nextStageWithDemand(view: IntersectionView, from: readonly numbe
     if (stageSum(stage, demand) > 0.05) return stage;
   }
   return null;
+}
+
+export type DecisionPoint<S> = { output: ControlOutput<S> } | { target: number[]; elapsedS: number };
+
+/**
+ * The steps every stage-picking algorithm starts with: take over the stage the cabinet shows, keep asking for the
+ * target while the cabinet changes to it, hold it through its minimum green. Returns the output to give now, or the
+ * target and its green time so far when the algorithm has a choice to make.
+ */
+export function untilDecisionPoint<S extends StageState>(view: IntersectionView, base: S, input: ControlInput): DecisionPoint<S> {
+  if (base.target === null) {
+    const adopted = adoptCurrentStage(view, base, input);
+    return { output: { state: adopted, request: stageRequest(adopted.target!), reason: 'start' } };
+  }
+  const target = base.target;
+  if (base.greenSinceMs === null) return { output: { state: base, request: stageRequest(target) } };
+  const elapsedS = (input.timeMs - base.greenSinceMs) / 1000;
+  if (elapsedS < stageMinGreenS(view, target)) return { output: { state: base, request: stageRequest(target) } };
+  return { target, elapsedS };
 }

@@ -66,7 +66,7 @@ export async function startCommand(argv: readonly string[]): Promise<void> {
 }
 
 function printTable(twin: Twin, runner: CityRunner): void {
-  const t = twin.totals;
+  const t = twin.allTrips;
   const meanDelay = t.completed > 0 ? (t.timeLossS / t.completed).toFixed(1) : '–';
   const worst = runner.managed
     .map((m) => {

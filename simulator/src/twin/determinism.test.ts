@@ -20,6 +20,25 @@ function run(seed: number, steps: number): string {
 }
 
 describe('determinism', () => {
+  it('keeps ground truth per trip and per intersection', () => {
+    const { scenario } = loadScenario('danang');
+    const network = generateDanangCity(DanangGeneratorParams.parse({ columns: 4, rows: 3 }), 1);
+    const twin = new Twin({ scenario: { ...scenario, warmupS: 0, demand: { ...scenario.demand, peakVehiclesPerHour: 3000 } }, network, keepTrips: true });
+    twin.startWindow(600);
+    for (let s = 0; s < 900; s++) twin.step();
+    const truth = twin.intersectionTruth();
+    expect(truth).toHaveLength(12);
+    const served = truth.reduce((sum, x) => sum + x.throughput, 0);
+    expect(served).toBeGreaterThan(twin.totals.completed);
+    expect(truth.reduce((sum, x) => sum + x.delayVehS, 0)).toBeGreaterThan(0);
+    expect(twin.finished.length).toBe(twin.totals.completed);
+    for (const trip of twin.finished) {
+      expect(trip.travelTimeS).toBeGreaterThan(trip.timeLossS);
+      expect(trip.arrivalS).toBeGreaterThan(trip.departS);
+    }
+    expect(twin.allTrips.completed).toBeGreaterThanOrEqual(twin.totals.completed);
+  });
+
   it('the same seed gives identical results, a different seed different ones', () => {
     const a = run(11, 500);
     expect(run(11, 500)).toBe(a);

@@ -73,6 +73,8 @@ export class Twin {
   private windowEndS = Infinity;
   private readonly windowVehicles = new Set<Vehicle>();
   totals: TripTotals = { completed: 0, timeLossS: 0, travelTimeS: 0, stops: 0, unfinished: 0, unfinishedTimeLossS: 0 };
+  /** Every trip finished since the twin started, window or not (for live views). */
+  readonly allTrips = { completed: 0, timeLossS: 0, travelTimeS: 0 };
   readonly queueHistogram = new Uint32Array(QUEUE_HISTOGRAM_BINS);
   queueSamples = 0;
   private junctionDetectorBits: Int32Array;
@@ -528,8 +530,11 @@ export class Twin {
 
   private arrive(v: Vehicle, atS: number): void {
     this.inNetwork--;
-    if (!this.windowVehicles.delete(v)) return;
     const travelTimeS = atS - v.departS;
+    this.allTrips.completed++;
+    this.allTrips.timeLossS += v.timeLossS;
+    this.allTrips.travelTimeS += travelTimeS;
+    if (!this.windowVehicles.delete(v)) return;
     this.totals.completed++;
     this.totals.timeLossS += v.timeLossS;
     this.totals.travelTimeS += travelTimeS;
@@ -564,6 +569,11 @@ export class Twin {
       if (seen >= target) return i;
     }
     return QUEUE_HISTOGRAM_BINS - 1;
+  }
+
+  /** Ground truth per intersection since the window started: vehicle-seconds lost on its approaches, vehicles served. */
+  intersectionTruth(): { id: string; name: string; delayVehS: number; throughput: number }[] {
+    return this.rt.junctions.map((j) => ({ id: j.id, name: j.intersection.name, delayVehS: Math.round(j.delayS), throughput: j.throughput }));
   }
 
   /** Every vehicle currently on a lane (for tests and views). */

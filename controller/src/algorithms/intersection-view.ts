@@ -17,6 +17,8 @@ export interface IntersectionView {
   laneShares: Map<string, LanePhaseShare[]>;
   /** The same, by approach id then lane index: the hot path looks lanes up without building strings. */
   sharesByApproach: Map<string, LanePhaseShare[][]>;
+  /** Lanes in config order (the order cameras and the twin report them), for a lookup without hashing. */
+  orderedLanes: { approachId: string; laneIndex: number; shares: LanePhaseShare[] }[];
   /** Stages in service order: for dual-ring, leading lefts then throughs per barrier; one phase per stage otherwise. */
   sequence: number[][];
   /** Outbound edge ids each phase sends traffic to, with the share of the phase's movements. */
@@ -42,6 +44,7 @@ export function buildView(intersection: Intersection): IntersectionView {
   const laneShares = new Map<string, LanePhaseShare[]>();
   const sharesByApproach = new Map<string, LanePhaseShare[][]>();
   const lanesOfPhase = newPerPhase();
+  const orderedLanes: IntersectionView['orderedLanes'] = [];
   for (const approach of intersection.approaches) {
     for (const lane of approach.lanes) {
       const phases = new Set<number>();
@@ -54,6 +57,7 @@ export function buildView(intersection: Intersection): IntersectionView {
       laneShares.set(laneKey(approach.id, lane.index), shares);
       if (!sharesByApproach.has(approach.id)) sharesByApproach.set(approach.id, []);
       sharesByApproach.get(approach.id)![lane.index] = shares;
+      orderedLanes.push({ approachId: approach.id, laneIndex: lane.index, shares });
       for (const phase of phases) lanesOfPhase[phase]! += share;
     }
   }
@@ -65,7 +69,7 @@ export function buildView(intersection: Intersection): IntersectionView {
       .filter((id): id is string => typeof id === 'string');
     phaseExits.set(phase, exits.map((edgeId) => ({ edgeId, share: 1 / exits.length })));
   }
-  return { intersection, model, laneShares, sharesByApproach, sequence: serviceSequence(model), phaseExits, lanesOfPhase };
+  return { intersection, model, laneShares, sharesByApproach, orderedLanes, sequence: serviceSequence(model), phaseExits, lanesOfPhase };
 }
 
 function serviceSequence(model: PhaseModel): number[][] {
@@ -82,15 +86,19 @@ function serviceSequence(model: PhaseModel): number[][] {
   return out;
 }
 
-function sharesOf(view: IntersectionView, m: LaneMeasurement): LanePhaseShare[] | undefined {
+/** The phases a measured lane serves; lanes usually arrive in config order, which needs no lookup. */
+export function sharesOf(view: IntersectionView, m: LaneMeasurement, position: number): LanePhaseShare[] | undefined {
+  const expected = view.orderedLanes[position];
+  if (expected !== undefined && expected.approachId === m.approachId && expected.laneIndex === m.laneIndex) return expected.shares;
   return view.sharesByApproach.get(m.approachId)?.[m.laneIndex];
 }
 
 /** Sum of a lane quantity over the lanes serving each phase, weighted by the lanes' shares. */
 export function perPhase(view: IntersectionView, lanes: readonly LaneMeasurement[], pick: (m: LaneMeasurement) => number): PerPhase {
   const out = newPerPhase();
-  for (const m of lanes) {
-    const shares = sharesOf(view, m);
+  for (let i = 0; i < lanes.length; i++) {
+    const m = lanes[i]!;
+    const shares = sharesOf(view, m, i);
     if (!shares) continue;
     const value = pick(m);
     for (const { phase, share } of shares) out[phase]! += value * share;
@@ -101,8 +109,9 @@ export function perPhase(view: IntersectionView, lanes: readonly LaneMeasurement
 /** Largest lane value (by share) among the lanes of each phase: the critical lane. */
 export function perPhaseMax(view: IntersectionView, lanes: readonly LaneMeasurement[], pick: (m: LaneMeasurement) => number): PerPhase {
   const out = newPerPhase();
-  for (const m of lanes) {
-    const shares = sharesOf(view, m);
+  for (let i = 0; i < lanes.length; i++) {
+    const m = lanes[i]!;
+    const shares = sharesOf(view, m, i);
     if (!shares) continue;
     const value = pick(m);
     for (const { phase, share } of shares) if (value * share > out[phase]!) out[phase] = value * share;

@@ -1,5 +1,5 @@
 import type { CabinetRequest, LaneMeasurement } from '@greenwave/contracts';
-import { type IntersectionView, type PerPhase, perPhase, sameStage, stageMinGreenS } from './intersection-view.ts';
+import { type IntersectionView, type PerPhase, newPerPhase, sameStage, sharesOf, stageMinGreenS } from './intersection-view.ts';
 import type { ControlInput, ControlOutput } from './types.ts';
 
 /** Shared state of the algorithms that pick stages one at a time. */
@@ -22,13 +22,18 @@ function notWaiting(): PerPhase {
 
 /** Vehicles wanting each phase: queued or present in the zone, in PCU (shared lanes split). */
 export function phaseDemandPcu(view: IntersectionView, lanes: readonly LaneMeasurement[]): PerPhase {
-  return perPhase(view, lanes, lanePcu);
-}
-
-/** PCU wanting to go from a lane: its queue, or what is in its zone if that is more. */
-function lanePcu(m: LaneMeasurement): number {
-  const inZone = (m.densityPcuPerKm * m.zoneLengthM) / 1000;
-  return m.queuePcu > inZone ? m.queuePcu : inZone;
+  // perPhase with the lane value inlined: this runs for every intersection every second
+  const out = newPerPhase();
+  for (let i = 0; i < lanes.length; i++) {
+    const m = lanes[i]!;
+    const shares = sharesOf(view, m, i);
+    if (!shares) continue;
+    // PCU wanting to go from a lane: its queue, or what is in its zone if that is more
+    const inZone = (m.densityPcuPerKm * m.zoneLengthM) / 1000;
+    const value = m.queuePcu > inZone ? m.queuePcu : inZone;
+    for (let k = 0; k < shares.length; k++) out[shares[k]!.phase]! += value * shares[k]!.share;
+  }
+  return out;
 }
 
 /** Updates green/waiting bookkeeping from what the cabinet reports. Pure: returns a new state. */

@@ -1,10 +1,10 @@
-import { perPhase, stageMaxGreenS, timingOf } from './intersection-view.ts';
+import { type PerPhase, newPerPhase, perPhase, stageMaxGreenS, timingOf } from './intersection-view.ts';
 import { type StageState, initialStageState, nextStageWithDemand, observe, phaseDemandPcu, stageRequest, untilDecisionPoint } from './stage-control.ts';
 import type { ControlAlgorithm } from './types.ts';
 
 export interface ActuatedState extends StageState {
-  /** Per phase: last time a vehicle was detected on its lanes (ms). */
-  lastActuationMs: Record<number, number>;
+  /** Per phase number: last time a vehicle was detected on its lanes (ms); -1 never. */
+  lastActuationMs: PerPhase;
 }
 
 /**
@@ -14,12 +14,12 @@ export interface ActuatedState extends StageState {
  */
 export const actuatedAlgorithm: ControlAlgorithm<'actuated', ActuatedState> = {
   kind: 'actuated',
-  init: () => ({ ...initialStageState(), lastActuationMs: {} }),
+  init: () => ({ ...initialStageState(), lastActuationMs: newPerPhase().fill(-1) }),
   decide(view, config, state, input) {
     const demand = phaseDemandPcu(view, input.lanes);
     // a vehicle over the detector: crossed the stop line, or present in the presence zone near it
     const near = perPhase(view, input.lanes, (m) => m.count + (m.queueVehicles > 0 ? 1 : 0) + (m.vehiclesInZone > 0 && m.zoneLengthM <= config.detectorLengthM ? 1 : 0));
-    const lastActuationMs = { ...state.lastActuationMs };
+    const lastActuationMs = state.lastActuationMs.slice();
     for (const phase of view.model.phases) if (near[phase]! > 0) lastActuationMs[phase] = input.timeMs;
     const base = { ...observe(view, state, input, demand), lastActuationMs };
     const point = untilDecisionPoint(view, base, input);
@@ -28,7 +28,7 @@ export const actuatedAlgorithm: ControlAlgorithm<'actuated', ActuatedState> = {
     const next = nextStageWithDemand(view, target, demand);
     if (next === null) return { state: base, request: stageRequest(target), reason: 'rest: no calls elsewhere' };
     const maxedOut = elapsedS >= stageMaxGreenS(view, target);
-    const gappedOut = target.every((p) => input.timeMs - (lastActuationMs[p] ?? base.greenSinceMs ?? input.timeMs) >= timingOf(view, p).passageS * 1000);
+    const gappedOut = target.every((p) => input.timeMs - Math.max(lastActuationMs[p]!, base.greenSinceMs ?? input.timeMs) >= timingOf(view, p).passageS * 1000);
     if (!maxedOut && !gappedOut) return { state: base, request: stageRequest(target) };
     return {
       state: { ...base, target: next, greenSinceMs: null },

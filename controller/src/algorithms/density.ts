@@ -1,4 +1,4 @@
-import { currentStageIndex, newPerPhase, type PerPhase, perPhaseMax, sameStage, stageClearanceS, stageMinGreenS } from './intersection-view.ts';
+import { currentStageIndex, perPhaseMax, sameStage, stageClearanceS, stageMinGreenS } from './intersection-view.ts';
 import { type StageState, initialStageState, observe, phaseDemandPcu, stageMax, stageRequest, stageSum } from './stage-control.ts';
 import type { ControlAlgorithm } from './types.ts';
 import type { ControllerConfigOf } from '@greenwave/contracts';
@@ -13,12 +13,15 @@ export interface DensityState extends StageState {
   greensS: number[];
   /** Index in the service sequence of the stage being served. */
   index: number;
-  /** Density of each phase's critical lane, summed over the cycle so far (PCU/km · samples), by phase number. */
-  densitySum: PerPhase;
+  /** Density of each stage's critical lane, summed over the cycle so far (PCU/km · samples), by sequence index. */
+  densitySum: number[];
   samples: number;
   /** PCU discharged and green seconds used per stage index in this cycle, for the degree of saturation. */
   servedPcu: number[];
   greenUsedS: number[];
+  /** The same for the stage on green now, added to the arrays when it ends. */
+  servedNowPcu: number;
+  greenNowS: number;
 }
 
 type Config = ControllerConfigOf<'density'>;
@@ -41,10 +44,12 @@ export const densityAlgorithm: ControlAlgorithm<'density', DensityState> = {
       cycleS,
       greensS: view.sequence.map((stage) => Math.max(green, stageMinGreenS(view, stage))),
       index: 0,
-      densitySum: newPerPhase(),
+      densitySum: new Array(n).fill(0),
       samples: 0,
       servedPcu: new Array(n).fill(0),
       greenUsedS: new Array(n).fill(0),
+      servedNowPcu: 0,
+      greenNowS: 0,
     };
   },
   decide(view, config, state, input) {
@@ -52,7 +57,7 @@ export const densityAlgorithm: ControlAlgorithm<'density', DensityState> = {
     const density = perPhaseMax(view, input.lanes, densityOf);
     // one fresh state per decision; the input state is never changed
     const s: DensityState = { ...state, ...observe(view, state, input, demand), densitySum: state.densitySum.slice(), samples: state.samples + 1 };
-    for (const phase of view.model.phases) s.densitySum[phase]! += density[phase]!;
+    for (let i = 0; i < view.sequence.length; i++) s.densitySum[i]! += stageMax(view.sequence[i]!, density);
     if (s.target === null) {
       const shown = currentStageIndex(view, input.signal.greens);
       s.index = Math.max(0, shown);
@@ -63,11 +68,8 @@ export const densityAlgorithm: ControlAlgorithm<'density', DensityState> = {
     const target = s.target;
     if (s.greenSinceMs === null) return { state: s, request: stageRequest(target) };
     // bookkeeping for the degree of saturation of the stage on green
-    const served = perPhaseMax(view, input.lanes, countOf);
-    s.servedPcu = state.servedPcu.slice();
-    s.greenUsedS = state.greenUsedS.slice();
-    s.servedPcu[s.index]! += stageMax(target, served);
-    s.greenUsedS[s.index]! += input.lanes[0]?.intervalS ?? 1;
+    s.servedNowPcu += stageMax(target, perPhaseMax(view, input.lanes, countOf));
+    s.greenNowS += input.lanes[0]?.intervalS ?? 1;
     const elapsedS = (input.timeMs - s.greenSinceMs) / 1000;
     if (elapsedS < stageMinGreenS(view, target)) return { state: s, request: stageRequest(target) };
     const planned = s.greensS[s.index] ?? 0;
@@ -88,6 +90,13 @@ export const densityAlgorithm: ControlAlgorithm<'density', DensityState> = {
     }
     const next = view.sequence[nextIndex]!;
     if (sameStage(next, target)) return { state: s, request: stageRequest(target) };
+    // the stage ends: book its discharge for the degree of saturation
+    s.servedPcu = s.servedPcu.slice();
+    s.greenUsedS = s.greenUsedS.slice();
+    s.servedPcu[s.index]! += s.servedNowPcu;
+    s.greenUsedS[s.index]! += s.greenNowS;
+    s.servedNowPcu = 0;
+    s.greenNowS = 0;
     const out = nextIndex <= s.index ? newCycle(view, config, s) : s;
     out.index = nextIndex;
     out.target = next;
@@ -115,11 +124,11 @@ function newCycle(view: IntersectionView, config: Config, s: DensityState): Dens
   });
   const cycleS = Math.min(config.maxCycleS, Math.max(config.minCycleS, s.cycleS * (1 + config.cycleGain * (dsMax - config.targetDegreeOfSaturation))));
   // splits in proportion to the mean density of each stage's critical lane
-  const weights = view.sequence.map((stage) => stageMax(stage, s.densitySum) / Math.max(1, s.samples) + 0.5);
+  const weights = view.sequence.map((_, i) => s.densitySum[i]! / Math.max(1, s.samples) + 0.5);
   const total = weights.reduce((a, b) => a + b, 0);
   const clearance = view.sequence.reduce((sum, stage) => sum + stageClearanceS(view, stage), 0);
   const green = Math.max(0, cycleS - clearance);
   const greensS = view.sequence.map((stage, i) => Math.max(stageMinGreenS(view, stage), (green * weights[i]!) / total));
   const n = view.sequence.length;
-  return { ...s, cycleS, greensS, densitySum: newPerPhase(), samples: 0, servedPcu: new Array(n).fill(0), greenUsedS: new Array(n).fill(0) };
+  return { ...s, cycleS, greensS, densitySum: new Array(n).fill(0), samples: 0, servedPcu: new Array(n).fill(0), greenUsedS: new Array(n).fill(0) };
 }

@@ -16,6 +16,7 @@ interface Managed {
 
 /** Repeat an unchanged request this often so the cabinet's watchdog (5 s) never fires while the centre is alive. */
 const HEARTBEAT_MS = 2000;
+const HEARTBEAT: CabinetRequest = Object.freeze({ heartbeat: true });
 
 export interface RunnerStats {
   decisions: number;
@@ -78,16 +79,20 @@ export class CityRunner {
       this.stats.decisions++;
       if (out.reason) m.lastReason = out.reason;
       if (!out.request) continue;
-      if (m.lastSent !== null && sameRequest(out.request, m.lastSent) && timeMs - m.lastSentMs < HEARTBEAT_MS) continue;
-      m.lastSent = out.request;
+      // an unchanged request is not sent again; a bare heartbeat keeps the cabinet's watchdog fed
+      let request = out.request;
+      if (m.lastSent !== null && sameRequest(request, m.lastSent)) {
+        if (timeMs - m.lastSentMs < HEARTBEAT_MS) continue;
+        request = HEARTBEAT;
+      } else m.lastSent = request;
       m.lastSentMs = timeMs;
-      const verdict = superviseRequest(m.junction.model, out.request);
+      const verdict = superviseRequest(m.junction.model, request);
       if (!verdict.ok) {
         this.stats.rejectedBySupervisor++;
         this.stats.lastRejection = `${m.junction.id}: ${verdict.problems.map((p) => p.message).join('; ')}`;
         continue;
       }
-      const result = cabinet.request(out.request);
+      const result = cabinet.request(request);
       this.stats.requestsSent++;
       if (!result.accepted) {
         this.stats.refusedByCabinet++;

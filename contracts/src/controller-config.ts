@@ -33,10 +33,10 @@ export const DensityControllerConfig = z
   .strictObject({
     kind: z.literal('density'),
     minCycleS: seconds('Shortest cycle (s)', 40, 20, 300),
-    maxCycleS: seconds('Longest cycle (s)', 140, 30, 300),
+    maxCycleS: seconds('Longest cycle (s)', 90, 30, 300),
     targetDegreeOfSaturation: z.number().min(0.5).max(1).default(0.9),
     cycleGain: z.number().min(0).max(2).default(0.5).meta({ description: 'Fraction of the DS error corrected per cycle' }),
-    emptyDensityPcuPerKm: z.number().min(0).max(50).default(4).meta({ description: 'Below this the served phase is empty and may end early' }),
+    emptyDensityPcuPerKm: z.number().min(0).max(50).default(6).meta({ description: 'Below this the served phase is empty and may end early' }),
   })
   .meta({ title: 'DensityControllerConfig', description: 'Splits from lane densities, cycle from degree of saturation' });
 

@@ -191,7 +191,7 @@ export function compileNetwork(network: Network, motorbikeColumns: number): Runt
       fromEdge.outMovements.set(toEdge.index, movement);
     }
     // permissive movements yield to conflicting movements from the opposite leg that run in the same phase group
-    const conflicts = junction.model;
+    const model = junction.model;
     const bearing = new Map(x.approaches.map((a) => [a.id, a.bearingDeg]));
     const bearingOf = (id: string) => bearing.get(id) ?? 0;
     for (const m of junction.movements) {
@@ -202,7 +202,7 @@ export function compileNetwork(network: Network, motorbikeColumns: number): Runt
         const other = x.movements.find((s) => s.id === o.id)!;
         if (other.from === spec.from) continue;
         // same phase (two-stage) or concurrent phases: the yielding happens on the street
-        if (other.phase !== spec.phase && conflicts.conflicts.conflicts(other.phase, spec.phase)) continue;
+        if (other.phase !== spec.phase && model.conflicts.conflicts(other.phase, spec.phase)) continue;
         if (movementConflict(spec, other, bearingOf) !== 'none') m.opposing.push(o);
       }
     }

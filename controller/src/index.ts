@@ -10,3 +10,5 @@ export { UnsafeDecisionError, assertSafe, superviseRequest } from './safety/supe
 export type { SupervisorVerdict } from './safety/supervisor.ts';
 export { CityRunner } from './runner/city-runner.ts';
 export type { RunnerStats } from './runner/city-runner.ts';
+export { DecisionLoop } from './runner/decision-loop.ts';
+export type { CabinetPort, Controlled, LoopEntry, LoopStats } from './runner/decision-loop.ts';

@@ -5,10 +5,12 @@ import { HelpRequested } from './args.ts';
 import { evalCommand } from './eval-command.ts';
 import { scenariosCommand, validateCommand } from './file-commands.ts';
 import { startCommand } from './start-command.ts';
+import { sumoEvalCommand } from './sumo-eval-command.ts';
 
 const commands: Record<string, { run: (argv: readonly string[]) => Promise<void>; help: string }> = {
   start: { run: startCommand, help: 'run the city twin live under its controllers (Ctrl-C to stop)' },
   eval: { run: evalCommand, help: 'compare controllers on one scenario and seed; prints a table, writes JSON' },
+  'sumo-eval': { run: sumoEvalCommand, help: 'greenwave controllers against SUMO’s own programs on a SUMO network (needs Debian sumo)' },
   scenarios: { run: scenariosCommand, help: 'list the shipped scenarios' },
   validate: { run: validateCommand, help: 'check a scenario, network or intersection file and explain every error' },
 };

@@ -49,7 +49,7 @@ export async function sumoEvalCommand(argv: readonly string[]): Promise<void> {
   process.once('SIGINT', interrupt);
   process.once('SIGTERM', interrupt);
 
-  const runs = [...baselines, ...controllers];
+  const runs = [...baselines.map((b) => `sumo:${b}`), ...controllers];
   console.log(`SUMO evaluation of ${netFile} with ${routeFiles.join(', ')}, seed ${seed}: ${baselines.map((b) => `SUMO ${b}`).join(', ')}; greenwave ${controllers.join(', ')}`);
   const progress = new Map<string, number>();
   const startedAt = performance.now();

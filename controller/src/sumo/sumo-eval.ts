@@ -47,7 +47,7 @@ export async function runSumoEvaluation(options: SumoEvalOptions): Promise<SumoE
       const args = ['-n', net, '-r', options.routeFiles.join(','), '--seed', String(options.seed), '--step-length', '1', '--tripinfo-output', tripinfo,
         '--statistic-output', statistics, '--no-warnings', 'true', '--time-to-teleport', '300', '--duration-log.disable', 'true', '--step-log.period', '60'];
       if (options.endS !== undefined) args.push('--end', String(options.endS));
-      const sumo = startSumo(args, (t) => options.onProgress?.(type, t));
+      const sumo = startSumo(args, (t) => options.onProgress?.(`sumo:${type}`, t));
       const code = await sumo.exited;
       if (code !== 0) throw new Error(`SUMO (${type}) failed with exit ${code}: ${sumo.stderr().trim().split('\n').slice(-3).join(' | ')}`);
       const trips = readTripinfo(tripinfo);

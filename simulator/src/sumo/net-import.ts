@@ -156,7 +156,7 @@ export function importTls(net: SumoNet, tlsId: string): ImportedTls {
         // a lane without a signalled connection still exists: give it the edge's most common turn
         const turns = laneTurns.length > 0 ? laneTurns : [...new Set(movements.filter((m) => m.from === id).map((m) => m.turn))].slice(0, 1);
         if (turns.length === 0) continue;
-        laneSpecs.push({ index: laneSpecs.length, turns, zone: { nearM: 0, farM: Math.max(1, Math.min(500, Math.floor(lane.length))) } });
+        laneSpecs.push({ index: laneSpecs.length, turns, zone: { nearM: 0, farM: Math.max(1, Math.min(60, Math.floor(lane.length))) } });
         lanes.push({ approachId: id, laneIndex: laneSpecs.length - 1, laneId: lane.id, lengthM: lane.length });
       }
     }

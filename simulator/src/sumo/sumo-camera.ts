@@ -4,20 +4,38 @@ import type { ImportedTls } from './net-import.ts';
 import type { SubscriptionResults, TraciClient } from './traci/client.ts';
 import { TRACI } from './traci/constants.ts';
 
-const LANE_VARIABLES = [TRACI.LAST_STEP_VEHICLE_NUMBER, TRACI.LAST_STEP_MEAN_SPEED, TRACI.LAST_STEP_OCCUPANCY, TRACI.LAST_STEP_VEHICLE_HALTING_NUMBER, TRACI.LAST_STEP_LENGTH];
+const LANE_VARIABLES = [TRACI.LAST_STEP_VEHICLE_HALTING_NUMBER, TRACI.LAST_STEP_LENGTH];
+const ZONE_VARIABLES = [TRACI.LAST_STEP_VEHICLE_NUMBER, TRACI.LAST_STEP_MEAN_SPEED, TRACI.LAST_STEP_OCCUPANCY];
 const loopId = (laneId: string) => `gw_loop_${laneId}`;
+const zoneId = (laneId: string) => `gw_zone_${laneId}`;
 
-/** SUMO additional file with an induction loop at the stop line of every measured lane (stop-line counts). */
-export function writeStopLineLoops(file: string, tlss: readonly ImportedTls[]): void {
-  const loops = tlss.flatMap((t) => t.lanes.map((l) => `  <inductionLoop id="${loopId(l.laneId)}" lane="${l.laneId}" pos="-1" friendlyPos="true" period="3600" file="/dev/null"/>`));
-  writeFileSync(file, `<additional>\n${loops.join('\n')}\n</additional>\n`);
+/** How much of a lane's end a camera zone covers (m), as the twin's default detection zone. */
+export const SUMO_ZONE_M = 60;
+
+function zoneLength(lengthM: number): number {
+  return Math.max(1, Math.min(SUMO_ZONE_M, lengthM - 0.5));
 }
 
 /**
- * Turns SUMO lane and loop data into greenwave's per-lane measurements, so controllers cannot tell SUMO from the
- * twin or a camera. Data comes by subscription with every simulation step. SUMO's lane values cover the whole lane
- * (the zone is the lane); vehicles are not split by class (all count as cars); the queue is the halting vehicles
- * times their mean length plus a 2.5 m gap.
+ * SUMO additional file with, on every measured lane, an induction loop at the stop line (counts) and a lane-area
+ * detector over the last SUMO_ZONE_M metres (the camera zone: presence, density, speed, occupancy).
+ */
+export function writeStopLineLoops(file: string, tlss: readonly ImportedTls[]): void {
+  const lines = tlss.flatMap((t) =>
+    t.lanes.flatMap((l) => [
+      `  <inductionLoop id="${loopId(l.laneId)}" lane="${l.laneId}" pos="-1" friendlyPos="true" period="3600" file="/dev/null"/>`,
+      `  <laneAreaDetector id="${zoneId(l.laneId)}" lane="${l.laneId}" endPos="-0.1" length="${zoneLength(l.lengthM).toFixed(1)}" friendlyPos="true" period="3600" file="/dev/null"/>`,
+    ]),
+  );
+  writeFileSync(file, `<additional>\n${lines.join('\n')}\n</additional>\n`);
+}
+
+/**
+ * Turns SUMO detector data into greenwave's per-lane measurements, so controllers cannot tell SUMO from the twin or
+ * a camera. Data comes by subscription with every simulation step: counts from a stop-line loop; presence, density,
+ * speed and occupancy from a lane-area detector over the last 60 m (the camera zone); the queue from the lane's halting
+ * vehicles (the whole lane), its length as their number times their mean length plus a 2.5 m gap. Vehicles are not
+ * split by class (all count as cars).
  */
 export class SumoCamera {
   private readonly counts = new Map<string, number>();
@@ -31,6 +49,7 @@ export class SumoCamera {
         for (const lane of t.lanes) {
           void client.subscribeLane(lane.laneId, LANE_VARIABLES);
           void client.subscribeInductionLoop(loopId(lane.laneId), [TRACI.LAST_STEP_VEHICLE_NUMBER]);
+          void client.subscribeLaneArea(zoneId(lane.laneId), ZONE_VARIABLES);
         }
       }
     });
@@ -46,13 +65,16 @@ export class SumoCamera {
 
   read(tls: ImportedTls, timeMs: number, intervalS: number): LaneMeasurement[] {
     const lanes = this.latest.get(TRACI.RESPONSE_SUBSCRIBE_LANE_VARIABLE);
+    const zones = this.latest.get(TRACI.RESPONSE_SUBSCRIBE_LANEAREA_VARIABLE);
     return tls.lanes.map((l) => {
       const v = lanes?.get(l.laneId);
-      const vehicles = (v?.get(TRACI.LAST_STEP_VEHICLE_NUMBER) as number) ?? 0;
+      const z = zones?.get(zoneId(l.laneId));
+      const zoneM = zoneLength(l.lengthM);
+      const vehicles = (z?.get(TRACI.LAST_STEP_VEHICLE_NUMBER) as number) ?? 0;
       const halting = (v?.get(TRACI.LAST_STEP_VEHICLE_HALTING_NUMBER) as number) ?? 0;
       const meanLength = (v?.get(TRACI.LAST_STEP_LENGTH) as number) || 5;
-      const occupancyPct = (v?.get(TRACI.LAST_STEP_OCCUPANCY) as number) ?? 0;
-      const speed = (v?.get(TRACI.LAST_STEP_MEAN_SPEED) as number) ?? 0;
+      const occupancyPct = (z?.get(TRACI.LAST_STEP_OCCUPANCY) as number) ?? 0;
+      const speed = (z?.get(TRACI.LAST_STEP_MEAN_SPEED) as number) ?? 0;
       const id = loopId(l.laneId);
       const count = this.counts.get(id) ?? 0;
       this.counts.set(id, 0);
@@ -60,7 +82,7 @@ export class SumoCamera {
       countByClass.car = count;
       const presentByClass = emptyPerClass();
       presentByClass.car = vehicles;
-      const density = (vehicles / l.lengthM) * 1000;
+      const density = (vehicles / zoneM) * 1000;
       return {
         intersectionId: tls.intersection.id,
         approachId: l.approachId,
@@ -79,7 +101,7 @@ export class SumoCamera {
         densityVehPerKm: density,
         densityPcuPerKm: density,
         meanSpeedMps: vehicles === 0 ? null : Math.max(0, speed),
-        zoneLengthM: l.lengthM,
+        zoneLengthM: zoneM,
       };
     });
   }

@@ -329,6 +329,9 @@ export class TraciClient {
   subscribeInductionLoop(loopId: string, variables: readonly number[]): Promise<void> {
     return this.subscribe(TRACI.CMD_SUBSCRIBE_INDUCTIONLOOP_VARIABLE, loopId, variables);
   }
+  subscribeLaneArea(detectorId: string, variables: readonly number[]): Promise<void> {
+    return this.subscribe(TRACI.CMD_SUBSCRIBE_LANEAREA_VARIABLE, detectorId, variables);
+  }
   subscribeSimulation(variables: readonly number[]): Promise<void> {
     return this.subscribe(TRACI.CMD_SUBSCRIBE_SIM_VARIABLE, '', variables);
   }

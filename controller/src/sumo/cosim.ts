@@ -1,6 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { type ControllerConfig, ErrorCode, GreenwaveError, buildPhaseModel } from '@greenwave/contracts';
 import {
   Cabinet,
@@ -145,6 +146,13 @@ export async function runCosim(options: CosimOptions): Promise<CosimResult> {
       supervisorRejections: loop.stats.rejectedBySupervisor,
       flashes: cabinets.filter((c) => c.latched).length,
     };
+  } catch (error) {
+    // when SUMO itself stopped, its own message says why
+    const code = await Promise.race([sumo.exited, sleep(1000).then(() => undefined)]);
+    if (code !== undefined && code !== 0) {
+      throw new GreenwaveError(ErrorCode.IO, `SUMO stopped (exit ${code}): ${sumo.stderr().trim().split('\n').slice(-3).join(' | ')}`, { cause: error });
+    }
+    throw error;
   } finally {
     client?.destroy();
     sumo.kill();

@@ -18,9 +18,8 @@ export class SafetyObserver {
   readonly violations: string[] = [];
   private readonly last = new Uint8Array(17);
   private readonly since = new Float64Array(17);
-  private wasDark = false;
-  /** When the signal last came out of dark/flash (or powered up): greens wait for the start-up all-red. */
-  private darkEndedMs: number;
+  /** When the signal was last seen dark or flashing (or powered up): greens wait for the start-up all-red after it. */
+  private lastDarkMs: number;
   observations = 0;
   /** Greens started, for tests to check they exercised something. */
   greenStarts = 0;
@@ -29,7 +28,7 @@ export class SafetyObserver {
     private readonly model: PhaseModel,
     options: { powerUpMs?: number; limit?: number } = {},
   ) {
-    this.darkEndedMs = options.powerUpMs ?? 0;
+    this.lastDarkMs = options.powerUpMs ?? 0;
     this.limit = options.limit ?? 50;
   }
 
@@ -45,16 +44,12 @@ export class SafetyObserver {
     const model = this.model;
     if (signal.isDark()) {
       // flash/dark is the safe state: every phase counts as red from here
-      this.wasDark = true;
+      this.lastDarkMs = t;
       for (const p of model.phases) {
         this.last[p] = RED;
         this.since[p] = t;
       }
       return;
-    }
-    if (this.wasDark) {
-      this.wasDark = false;
-      this.darkEndedMs = t;
     }
     const now = new Uint8Array(17);
     for (const p of model.phases) now[p] = signal.intervalOf(p);
@@ -103,7 +98,7 @@ export class SafetyObserver {
     }
     if (after === GREEN) {
       this.greenStarts++;
-      if (t - this.darkEndedMs < STARTUP_ALL_RED_MS) this.fail(`t=${t} phase ${p}: green during start-up all-red`);
+      if (t - this.lastDarkMs < STARTUP_ALL_RED_MS) this.fail(`t=${t} phase ${p}: green during start-up all-red`);
       for (const q of this.model.phases) {
         // a conflicting phase may finish its red clearance in the same tick, never later
         if (q !== p && this.model.conflicts.conflicts(p, q) && now[q] !== RED) this.fail(`t=${t} phase ${p}: green while conflicting phase ${q} not cleared`);

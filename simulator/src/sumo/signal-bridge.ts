@@ -61,6 +61,8 @@ export class LinkSafetyChecker {
         const before = last[i];
         const now = state[i];
         if (before === now) continue;
+        // going to flash (or dark) is always allowed: it is the safe state; leaving it goes through all-red
+        if (now === 'o' || now === 'O' || before === 'o' || before === 'O') continue;
         if (isGreen(before) && now === 'r') this.fail(`t=${timeS} link ${i} went from green to red without yellow`);
         if (before === 'y' && now !== 'y' && timeS - this.yellowSince[i]! < this.minYellowS - 1e-6) {
           this.fail(`t=${timeS} link ${i} yellow lasted ${timeS - this.yellowSince[i]!} s < ${this.minYellowS} s`);

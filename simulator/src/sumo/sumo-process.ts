@@ -65,7 +65,9 @@ export interface SumoRun {
 export function startSumo(args: readonly string[], onStep?: (timeS: number) => void): SumoRun {
   hookExit();
   requireSumoTool('sumo');
-  const child = spawn('sumo', args as string[], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  // SUMO's step log goes to a pipe block-buffered; stdbuf makes it arrive as it is written (progress)
+  const unbuffered = onStep !== undefined && spawnSync('stdbuf', ['--version']).status === 0;
+  const child = unbuffered ? spawn('stdbuf', ['-o0', 'sumo', ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] }) : spawn('sumo', args as string[], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   running.add(child);
   let stderr = '';
   child.stderr!.on('data', (d: Buffer) => {

@@ -21,6 +21,22 @@ function ensureInstalled() {
   }
 }
 
+/** Debian packages the test suite needs (SUMO for the co-simulation tests), installed once when missing. */
+function ensureDebianPackages() {
+  const has = (tool) => spawnSync(tool, ['--version'], { stdio: 'ignore' }).status === 0;
+  if (has('sumo') && has('netgenerate') && existsSync('/usr/share/sumo/tools/randomTrips.py')) return;
+  const root = typeof process.getuid === 'function' && process.getuid() === 0;
+  const sudo = root ? [] : ['sudo', '-n'];
+  console.log('installing Debian packages sumo and sumo-tools (first run only)...');
+  const apt = (args) => spawnSync(sudo[0] ?? 'apt-get', [...sudo.slice(1), ...(sudo.length ? ['apt-get'] : []), ...args], { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+  const updated = apt(['update', '-qq']);
+  const installed = updated.status === 0 ? apt(['install', '-y', '-qq', 'sumo', 'sumo-tools']) : updated;
+  if (installed.status !== 0) {
+    console.error('could not install sumo and sumo-tools; as root run: apt-get update && apt-get install -y sumo sumo-tools');
+    process.exit(1);
+  }
+}
+
 function run(command, args, env = {}) {
   return new Promise((resolve) => {
     const child = spawn(command, args, { cwd: root, stdio: 'inherit', env: { ...process.env, ...env } });
@@ -42,6 +58,7 @@ let code;
 if (task === 'start') {
   code = await run(bin('tsx'), [join(root, 'controller', 'src', 'cli', 'main.ts'), 'start', ...rest]);
 } else if (task === 'test') {
+  ensureDebianPackages();
   console.log('type-checking...');
   code = await run(bin('tsc'), ['-p', join(root, 'tsconfig.json'), '--noEmit']);
   if (code === 0) code = await run(bin('vitest'), ['run', ...rest], { NO_COLOR: process.env.NO_COLOR ?? '1' });

@@ -2,6 +2,7 @@
 import { controllerKinds } from '@greenwave/contracts';
 import { type Budget, loadBudgets, percentile, withinBudget } from './budgets.ts';
 import { decisionTicksMs } from './decision-tick.ts';
+import { measureTraciSpeed } from './traci-speed.ts';
 import { runTwinHour } from './twin-speed.ts';
 
 interface Row {
@@ -54,9 +55,17 @@ if (want('decision-tick')) {
   row('decision tick, 200 intersections (ms)', all, budget('decision-tick'), `p99 by controller: ${perKind.join(', ')}`);
 }
 
+if (want('traci-steps')) {
+  process.stdout.write('TraCI: SUMO 20x10 grid, 200 lights under max-pressure, 900 steps... ');
+  const speed = await measureTraciSpeed();
+  console.log(`${speed.stepsPerSecond.toFixed(1)} steps/s`);
+  row('TraCI: 200-light SUMO grid under greenwave (steps/s)', [speed.stepsPerSecond], budget('traci-steps'), `${speed.steps} steps after warm-up of the first minute`);
+}
+
 console.log('');
 const header = ['measure', 'p50', 'p99', 'budget', 'result'];
-const body = rows.map((r) => [r.measure, r.p50.toFixed(r.budget.unit === 's' ? 2 : 3), r.p99.toFixed(r.budget.unit === 's' ? 2 : 3), `${r.budget.statistic} ${r.budget.max !== undefined ? '<=' : '>='} ${r.budget.max ?? r.budget.min} ${r.budget.unit}`, r.ok ? 'ok' : 'OVER BUDGET']);
+const digits = (b: Budget) => (b.unit === 'ms' ? 3 : b.unit === 's' ? 2 : 1);
+const body = rows.map((r) => [r.measure, r.p50.toFixed(digits(r.budget)), r.p99.toFixed(digits(r.budget)), `${r.budget.statistic} ${r.budget.max !== undefined ? '<=' : '>='} ${r.budget.max ?? r.budget.min} ${r.budget.unit}`, r.ok ? 'ok' : 'OVER BUDGET']);
 const widths = header.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
 console.log(header.map((h, i) => h.padEnd(widths[i]!)).join('  '));
 console.log(widths.map((w) => '─'.repeat(w)).join('  '));

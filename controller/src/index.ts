@@ -12,3 +12,7 @@ export { CityRunner } from './runner/city-runner.ts';
 export type { RunnerStats } from './runner/city-runner.ts';
 export { DecisionLoop } from './runner/decision-loop.ts';
 export type { CabinetPort, Controlled, LoopEntry, LoopStats } from './runner/decision-loop.ts';
+export { runCosim } from './sumo/cosim.ts';
+export type { CosimOptions, CosimResult } from './sumo/cosim.ts';
+export { runSumoEvaluation } from './sumo/sumo-eval.ts';
+export type { SumoEvalDetail, SumoEvalOptions, SumoEvalRow } from './sumo/sumo-eval.ts';

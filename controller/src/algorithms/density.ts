@@ -1,4 +1,4 @@
-import { currentStageIndex, perPhaseMax, sameStage, stageClearanceS, stageMinGreenS } from './intersection-view.ts';
+import { currentStageIndex, newPerPhase, sharesOf, sameStage, stageClearanceS, stageMinGreenS } from './intersection-view.ts';
 import { type StageState, initialStageState, observe, phaseDemandPcu, stageMax, stageRequest, stageSum } from './stage-control.ts';
 import type { ControlAlgorithm } from './types.ts';
 import type { ControllerConfigOf } from '@greenwave/contracts';
@@ -54,9 +54,29 @@ export const densityAlgorithm: ControlAlgorithm<'density', DensityState> = {
   },
   decide(view, config, state, input) {
     const demand = phaseDemandPcu(view, input.lanes);
-    const density = perPhaseMax(view, input.lanes, densityOf);
+    // critical-lane density and stop-line count per phase, in one pass over the lanes
+    const density = newPerPhase();
+    const served = newPerPhase();
+    for (let i = 0; i < input.lanes.length; i++) {
+      const m = input.lanes[i]!;
+      const shares = sharesOf(view, m, i);
+      if (!shares) continue;
+      for (let k = 0; k < shares.length; k++) {
+        const { phase, share } = shares[k]!;
+        if (m.densityPcuPerKm * share > density[phase]!) density[phase] = m.densityPcuPerKm * share;
+        if (m.countPcu * share > served[phase]!) served[phase] = m.countPcu * share;
+      }
+    }
     // one fresh state per decision; the input state is never changed
-    const s: DensityState = { ...state, ...observe(view, state, input, demand), densitySum: state.densitySum.slice(), samples: state.samples + 1 };
+    const observed = observe(view, state, input, demand);
+    const s: DensityState = {
+      ...state,
+      target: observed.target,
+      greenSinceMs: observed.greenSinceMs,
+      waitingSinceMs: observed.waitingSinceMs,
+      densitySum: state.densitySum.slice(),
+      samples: state.samples + 1,
+    };
     for (let i = 0; i < view.sequence.length; i++) s.densitySum[i]! += stageMax(view.sequence[i]!, density);
     if (s.target === null) {
       const shown = currentStageIndex(view, input.signal.greens);
@@ -68,7 +88,7 @@ export const densityAlgorithm: ControlAlgorithm<'density', DensityState> = {
     const target = s.target;
     if (s.greenSinceMs === null) return { state: s, request: stageRequest(target) };
     // bookkeeping for the degree of saturation of the stage on green
-    s.servedNowPcu += stageMax(target, perPhaseMax(view, input.lanes, countOf));
+    s.servedNowPcu += stageMax(target, served);
     s.greenNowS += input.lanes[0]?.intervalS ?? 1;
     const elapsedS = (input.timeMs - s.greenSinceMs) / 1000;
     if (elapsedS < stageMinGreenS(view, target)) return { state: s, request: stageRequest(target) };
@@ -104,14 +124,6 @@ export const densityAlgorithm: ControlAlgorithm<'density', DensityState> = {
     return { state: out, request: stageRequest(next), reason: `next stage, planned green ${(out.greensS[nextIndex] ?? 0).toFixed(0)} s of a ${out.cycleS.toFixed(0)} s cycle` };
   },
 };
-
-function densityOf(m: { densityPcuPerKm: number }): number {
-  return m.densityPcuPerKm;
-}
-
-function countOf(m: { countPcu: number }): number {
-  return m.countPcu;
-}
 
 function newCycle(view: IntersectionView, config: Config, s: DensityState): DensityState {
   // cycle from the highest degree of saturation of the last cycle

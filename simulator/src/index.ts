@@ -32,6 +32,6 @@ export { SUMO_HOME, freePort, requireSumoTool, runTool, runningSumoCount, startS
 export type { SumoRun } from './sumo/sumo-process.ts';
 export { readTeleports, readTripinfo } from './sumo/sumo-outputs.ts';
 export type { TripinfoSummary } from './sumo/sumo-outputs.ts';
-export { makeAsymmetricRoutes, makeGridNet, makeRandomTrips, makeSingleJunctionNet } from './sumo/net-fixtures.ts';
+export { SINGLE_LEGS, makeAsymmetricRoutes, makeGridNet, makeRandomTrips, makeSingleJunctionNet } from './sumo/net-fixtures.ts';
 export { SUMO_PROGRAMS, retypeTrafficLights } from './sumo/baseline.ts';
 export type { SumoProgramType } from './sumo/baseline.ts';

@@ -16,25 +16,19 @@ export function makeGridNet(dir: string, options: { columns: number; rows: numbe
   return file;
 }
 
-/** One four-leg signalised crossing with `legM` legs and `lanes` lanes each way (built with netconvert). */
+/** Edge ids of the single crossing's legs (netgenerate names the stubs of a 1 x 1 grid left0, right0, top0, bottom0). */
+export const SINGLE_LEGS = { W: 'left0', E: 'right0', N: 'top0', S: 'bottom0' } as const;
+
+/** One four-leg signalised crossing (junction A0) with `legM` legs and `lanes` lanes each way: a 1 x 1 netgenerate grid. */
 export function makeSingleJunctionNet(dir: string, options: { legM?: number; lanes?: number } = {}): string {
-  requireSumoTool('netconvert');
-  const L = options.legM ?? 300;
-  const lanes = options.lanes ?? 2;
-  const nodes = join(dir, 'single.nod.xml');
-  const edges = join(dir, 'single.edg.xml');
+  requireSumoTool('netgenerate');
   const file = join(dir, 'single.net.xml');
-  writeFileSync(nodes, `<nodes>
-  <node id="C" x="0" y="0" type="traffic_light"/>
-  <node id="N" x="0" y="${L}" type="priority"/>
-  <node id="S" x="0" y="-${L}" type="priority"/>
-  <node id="E" x="${L}" y="0" type="priority"/>
-  <node id="W" x="-${L}" y="0" type="priority"/>
-</nodes>
-`);
-  const edge = (from: string, to: string) => `  <edge id="${from}${to}" from="${from}" to="${to}" numLanes="${lanes}" speed="13.89"/>`;
-  writeFileSync(edges, `<edges>\n${['N', 'S', 'E', 'W'].flatMap((x) => [edge(x, 'C'), edge('C', x)]).join('\n')}\n</edges>\n`);
-  runTool('netconvert', ['--node-files', nodes, '--edge-files', edges, '--no-turnarounds', '-o', file], 'netconvert single junction');
+  runTool(
+    'netgenerate',
+    ['--grid', '--grid.x-number', '1', '--grid.y-number', '1', '--grid.attach-length', String(options.legM ?? 300), '--default.lanenumber', String(options.lanes ?? 2),
+      '--tls.guess', '--no-turnarounds', '--seed', '1', '-o', file],
+    'netgenerate single crossing',
+  );
   return file;
 }
 
@@ -62,10 +56,11 @@ export function makeAsymmetricRoutes(dir: string, options: { mainPerHour: number
   const right: Record<string, string> = { W: 'S', E: 'N', N: 'W', S: 'E' };
   const through: Record<string, string> = { W: 'E', E: 'W', N: 'S', S: 'N' };
   const flows: string[] = [];
+  const leg = SINGLE_LEGS as Record<string, string>;
   for (const from of ['W', 'E', 'N', 'S']) {
     const perHour = from === 'W' || from === 'E' ? options.mainPerHour : options.sidePerHour;
     for (const [turn, to, share] of [['through', through[from]!, 0.8], ['left', left[from]!, 0.1], ['right', right[from]!, 0.1]] as const) {
-      flows.push(`  <flow id="${from}-${turn}" begin="0" end="${options.durationS}" vehsPerHour="${perHour * share}" from="${from}C" to="C${to}" departLane="best" departSpeed="max"/>`);
+      flows.push(`  <flow id="${from}-${turn}" begin="0" end="${options.durationS}" vehsPerHour="${perHour * share}" from="${leg[from]}A0" to="A0${leg[to]}" departLane="best" departSpeed="max"/>`);
     }
   }
   writeFileSync(file, `<routes>\n${flows.join('\n')}\n</routes>\n`);

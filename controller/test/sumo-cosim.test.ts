@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -84,5 +84,26 @@ describe('greenwave sumo-eval', () => {
     const bad = spawnSync(join(root, 'node_modules', '.bin', 'tsx'), [join(root, 'controller', 'src', 'cli', 'main.ts'), 'sumo-eval', '--net', net, '--routes', demand, '--baselines', 'smart'], { cwd: root, encoding: 'utf8' });
     expect(bad.status).toBe(2);
     expect(bad.stderr).toMatch(/unknown SUMO program "smart" \(known: static, actuated, delay_based\)/);
+  });
+
+  it('Ctrl-C stops every SUMO process it started', async () => {
+    const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+    const own = mkdtempSync(join(dir, 'ctrl-c-'));
+    const demand = makeRandomTrips(own, grid, { perHour: 20_000, durationS: 3600, seed: 8, name: 'ctrl-c' });
+    const child = spawn(join(root, 'node_modules', '.bin', 'tsx'), [join(root, 'controller', 'src', 'cli', 'main.ts'), 'sumo-eval', '--net', grid, '--routes', demand, '--controllers', 'maxpressure', '--baselines', 'static'], { cwd: root });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (out += d));
+    // SUMO processes of this run only (their command lines name its route file)
+    const sumoFor = () => spawnSync('pgrep', ['-f', `^sumo .*${demand}`], { encoding: 'utf8' }).stdout.trim().split('\n').filter(Boolean).length;
+    // wait until both runs have their SUMO
+    for (let i = 0; i < 200 && sumoFor() < 2; i++) await new Promise((r) => setTimeout(r, 100));
+    expect(sumoFor()).toBe(2);
+    child.kill('SIGINT');
+    const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
+    expect(code).toBe(130);
+    expect(out).toMatch(/interrupted: every SUMO process stopped/);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(sumoFor()).toBe(0);
   });
 });

@@ -21,18 +21,18 @@ function ensureInstalled() {
   }
 }
 
-/** Debian packages the test suite needs (SUMO for the co-simulation tests), installed once when missing. */
+/** Debian packages the test suite needs (SUMO for co-simulation, socat for serial-line tests), installed once when missing. */
 function ensureDebianPackages() {
   const has = (tool) => spawnSync(tool, ['--version'], { stdio: 'ignore' }).status === 0;
-  if (has('sumo') && has('netgenerate') && existsSync('/usr/share/sumo/tools/randomTrips.py')) return;
+  if (has('sumo') && has('netgenerate') && existsSync('/usr/share/sumo/tools/randomTrips.py') && has('socat')) return;
   const root = typeof process.getuid === 'function' && process.getuid() === 0;
   const sudo = root ? [] : ['sudo', '-n'];
-  console.log('installing Debian packages sumo and sumo-tools (first run only)...');
+  console.log('installing Debian packages sumo, sumo-tools and socat (first run only)...');
   const apt = (args) => spawnSync(sudo[0] ?? 'apt-get', [...sudo.slice(1), ...(sudo.length ? ['apt-get'] : []), ...args], { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
   const updated = apt(['update', '-qq']);
-  const installed = updated.status === 0 ? apt(['install', '-y', '-qq', 'sumo', 'sumo-tools']) : updated;
+  const installed = updated.status === 0 ? apt(['install', '-y', '-qq', 'sumo', 'sumo-tools', 'socat']) : updated;
   if (installed.status !== 0) {
-    console.error('could not install sumo and sumo-tools; as root run: apt-get update && apt-get install -y sumo sumo-tools');
+    console.error('could not install the Debian packages; as root run: apt-get update && apt-get install -y sumo sumo-tools socat');
     process.exit(1);
   }
 }

@@ -68,3 +68,17 @@ export {
 } from './scenario.ts';
 export type { ScenarioInput } from './scenario.ts';
 export { jsonSchemas } from './json-schemas.ts';
+export {
+  MAP_DETECTORS,
+  MAP_PHASES,
+  PLAN_COMMANDS,
+  POINTS,
+  POINT_BY_ID,
+  POINT_MAP_VERSION,
+  UNIT_MODE_CODES,
+  decodePoint,
+  encodePoint,
+  point,
+  pointMapMarkdown,
+} from './point-map.ts';
+export type { OpcuaDataType, PointArea, PointDef, PointGroup, PointType } from './point-map.ts';

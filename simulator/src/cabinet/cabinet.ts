@@ -10,8 +10,13 @@ import {
   type RequestProblem,
   type SignalStatus,
   type UnitMode,
+  ErrorCode,
+  GreenwaveError,
+  PhaseTiming,
+  type PhaseTimingInput,
   checkCabinetRequest,
   effectiveMinGreenS,
+  parseWith,
 } from '@greenwave/contracts';
 import { type PlanWindows, cycleTimeMs, inWindow, planWindows } from './plan-windows.ts';
 
@@ -28,6 +33,8 @@ const intervalNames: PhaseInterval[] = ['red', 'green', 'yellow', 'red-clearance
 
 export interface CabinetOptions {
   model: PhaseModel;
+  /** The cabinet's local test switch (technicians may walk phases only when it is on). */
+  testMode?: boolean;
   /** Mode at power-up (default: fixed, running the stored fallback plan). */
   mode?: UnitMode;
   /** Centre mode falls back to the stored plan after this long without a request (s). */
@@ -54,11 +61,15 @@ const bit = (phase: number) => 1 << (phase - 1);
  * conflicting greens until a reset. The twin drives it directly; the emulated field cabinets wrap the same class.
  */
 export class Cabinet {
+  /** The cabinet's own copy of the phase model: its timing table can be changed at run time. */
   readonly model: PhaseModel;
   timeMs: number;
+  testMode: boolean;
+  /** True while the fixed plan in force was downloaded (not the stored one). */
+  planDownloaded = false;
   private requestedMode: UnitMode;
   private mode: UnitMode;
-  private readonly watchdogMs: number;
+  private watchdogMs: number;
 
   // per phase, indexed by phase number
   private readonly interval = new Uint8Array(17);
@@ -107,9 +118,10 @@ export class Cabinet {
   private changed = true;
 
   constructor(options: CabinetOptions) {
-    const model = options.model;
+    const model: PhaseModel = { ...options.model, timing: options.model.timing.slice() };
     this.model = model;
     this.timeMs = options.startTimeMs ?? 0;
+    this.testMode = options.testMode ?? false;
     this.requestedMode = options.mode ?? 'fixed';
     this.mode = this.requestedMode;
     this.watchdogMs = Math.round((options.watchdogS ?? 5) * 1000);
@@ -163,6 +175,7 @@ export class Cabinet {
     }
     if (request.plan) {
       this.plan = request.plan;
+      this.planDownloaded = request.plan !== this.model.fallbackPlan;
       this.windows = planWindows(this.model, request.plan);
       this.log(HiResEvent.COORD_PATTERN_CHANGE, 0);
       if (!request.mode) this.setMode('fixed');
@@ -175,6 +188,34 @@ export class Cabinet {
     if (request.omit) this.omit = this.bits(request.omit);
     if (request.stage) this.stage = this.bits(request.stage);
     return { accepted: true, flashed: false, problems: [] };
+  }
+
+  get watchdogS(): number {
+    return this.watchdogMs / 1000;
+  }
+
+  set watchdogS(seconds: number) {
+    if (!(seconds >= 1 && seconds <= 600)) throw new GreenwaveError(ErrorCode.INVALID_REQUEST, `watchdog timeout must be 1..600 s, got ${seconds}`);
+    this.watchdogMs = Math.round(seconds * 1000);
+  }
+
+  get sinceHeartbeatMs(): number {
+    return this.timeMs - this.lastHeartbeatMs;
+  }
+
+  /**
+   * Changes a phase's timing (as a technician or the centre writes the timing table), validated like a config. A
+   * running green keeps the minimum it started with; yellow, clearance, passage and max green apply at once (never
+   * below the limits the schema allows).
+   */
+  updateTiming(phase: number, timing: PhaseTimingInput): void {
+    if (this.model.timing[phase] === undefined) throw new GreenwaveError(ErrorCode.INVALID_REQUEST, `phase ${phase} does not exist at ${this.model.intersectionId}`);
+    const parsed = parseWith(PhaseTiming, timing, `timing of phase ${phase} at ${this.model.intersectionId}`, { code: ErrorCode.INVALID_REQUEST });
+    this.model.timing[phase] = parsed;
+    this.yellowMs[phase] = Math.round(parsed.yellowS * 1000);
+    this.redClearanceMs[phase] = Math.round(parsed.redClearanceS * 1000);
+    this.maxGreenMs[phase] = Math.round(parsed.maxGreenS * 1000);
+    this.passageMs[phase] = Math.round(parsed.passageS * 1000);
   }
 
   /** Detector presence per phase (bitmap), as wired from the detector channels; held until the next call. */
@@ -275,15 +316,16 @@ export class Cabinet {
   tick(): void {
     this.timeMs += CABINET_TICK_MS;
     if (this.isDark()) return;
-    if (this.timeMs < this.startupUntilMs) return;
     if (this.mode === 'centre' && this.timeMs - this.lastHeartbeatMs > this.watchdogMs) {
       // the centre went silent: run the stored plan, as the cabinet's own fallback
       this.hold = this.forceOff = this.stage = this.vehicleCall = this.omit = 0;
       this.plan = this.model.fallbackPlan;
+      this.planDownloaded = false;
       this.windows = planWindows(this.model, this.plan);
       this.setMode('fixed');
       this.log(HiResEvent.ALARM_STATUS, 1);
     }
+    if (this.timeMs < this.startupUntilMs) return;
     const phases = this.model.phases;
     const detectors = this.detectorOn;
     for (let i = 0; i < phases.length; i++) {

@@ -19,6 +19,8 @@ export class RtLane {
   crossCount = 0;
   crossByClass = [0, 0, 0, 0];
   crossPcu = 0;
+  /** Vehicles over the stop line since the start (never reset: the cabinet's detector count). */
+  totalCount = 0;
   detectorOccupied = false;
 
   constructor(

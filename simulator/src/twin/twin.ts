@@ -44,6 +44,11 @@ export interface TwinOptions {
   network: Network;
   /** Keep every finished trip record (memory grows with trips). */
   keepTrips?: boolean;
+  /**
+   * `internal` (default): each step runs the cabinets for 1 s. `external`: something else ticks the cabinets (a
+   * real-time host serving them over field protocols); the step only moves the traffic.
+   */
+  signalClock?: 'internal' | 'external';
 }
 
 /**
@@ -63,6 +68,7 @@ export class Twin {
   waitingToEnter = 0;
   readonly finished: TripRecord[] = [];
   private readonly keepTrips: boolean;
+  private readonly externalSignals: boolean;
   private readonly demand: DemandGenerator;
   private readonly originQueues = new Map<number, Vehicle[]>();
   private readonly incoming: Vehicle[][];
@@ -82,6 +88,7 @@ export class Twin {
   constructor(options: TwinOptions) {
     this.scenario = options.scenario;
     this.keepTrips = options.keepTrips ?? false;
+    this.externalSignals = options.signalClock === 'external';
     this.rt = compileNetwork(options.network, options.scenario.motorbikeColumnsPerLane);
     const overrides = options.scenario.vehicleClasses as Partial<PerClass<Partial<VehicleClassParams>>>;
     this.classes = CLASS_NAMES.map((name) => ({ ...defaultVehicleClasses[name], ...(overrides[name] ?? {}) }));
@@ -135,7 +142,7 @@ export class Twin {
       const junction = rt.junctions[j]!;
       junction.cabinet.setDetectors(bits[j]!);
       bits[j] = 0;
-      junction.cabinet.advance(1000);
+      if (!this.externalSignals) junction.cabinet.advance(1000);
     }
     // 2. demand
     for (const trip of this.demand.tripsAt(now, this.originTimeOfDayS + now)) this.enqueue(trip);
@@ -383,6 +390,7 @@ export class Twin {
         const movement = v.passMovement!;
         const target = v.passLane;
         lane.crossCount++;
+        lane.totalCount++;
         lane.crossByClass[v.classIndex]!++;
         lane.crossPcu += v.pcu;
         movement.lastEntryS = now + 1;

@@ -23,8 +23,8 @@ function ensureInstalled() {
 
 /** Debian packages the test suite needs (SUMO for co-simulation, socat for serial-line tests), installed once when missing. */
 function ensureDebianPackages() {
-  const has = (tool) => spawnSync(tool, ['--version'], { stdio: 'ignore' }).status === 0;
-  if (has('sumo') && has('netgenerate') && existsSync('/usr/share/sumo/tools/randomTrips.py') && has('socat')) return;
+  const has = (tool, flag = '--version') => spawnSync(tool, [flag], { stdio: 'ignore' }).status === 0;
+  if (has('sumo') && has('netgenerate') && existsSync('/usr/share/sumo/tools/randomTrips.py') && has('socat', '-V')) return;
   const root = typeof process.getuid === 'function' && process.getuid() === 0;
   const sudo = root ? [] : ['sudo', '-n'];
   console.log('installing Debian packages sumo, sumo-tools and socat (first run only)...');

@@ -6,3 +6,7 @@ export { ModbusDriver } from './drivers/modbus-driver.ts';
 export type { ModbusTransport } from './drivers/modbus-driver.ts';
 export { OpcuaDriver } from './drivers/opcua-driver.ts';
 export { driverFor } from './drivers/target.ts';
+export { commission, detectorChannels } from './commissioning/commission.ts';
+export type { CommissionOptions } from './commissioning/commission.ts';
+export { reportMarkdown } from './commissioning/report.ts';
+export type { CheckResult, CommissioningReport } from './commissioning/report.ts';

@@ -2,6 +2,8 @@
 // greenwave command line: `pnpm greenwave <command> [options]`
 import { GreenwaveError, toGreenwaveError } from '@greenwave/contracts';
 import { HelpRequested } from './args.ts';
+import { cabinetsCommand } from './cabinets-command.ts';
+import { commissionCommand } from './commission-command.ts';
 import { evalCommand } from './eval-command.ts';
 import { scenariosCommand, validateCommand } from './file-commands.ts';
 import { startCommand } from './start-command.ts';
@@ -11,6 +13,8 @@ const commands: Record<string, { run: (argv: readonly string[]) => Promise<void>
   start: { run: startCommand, help: 'run the city twin live under its controllers (Ctrl-C to stop)' },
   eval: { run: evalCommand, help: 'compare controllers on one scenario and seed; prints a table, writes JSON' },
   'sumo-eval': { run: sumoEvalCommand, help: 'greenwave controllers against SUMO’s own programs on a SUMO network (needs Debian sumo)' },
+  cabinets: { run: cabinetsCommand, help: 'serve a scenario’s cabinets over Modbus TCP / OPC UA with the twin behind them' },
+  commission: { run: commissionCommand, help: 'check a cabinet against its intersection config and write a signed-off report' },
   scenarios: { run: scenariosCommand, help: 'list the shipped scenarios' },
   validate: { run: validateCommand, help: 'check a scenario, network or intersection file and explain every error' },
 };
@@ -32,7 +36,7 @@ async function main(argv: string[]): Promise<number> {
   }
   try {
     await command.run(rest);
-    return 0;
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (thrown) {
     if (thrown instanceof HelpRequested) {
       console.log(thrown.text);

@@ -20,6 +20,13 @@ export async function cabinetsCommand(argv: readonly string[]): Promise<void> {
   if (!(speed > 0 && speed <= 100)) throw usageError('cabinets', cabinetsFlags, `--speed must be in (0, 100], got ${flags.speed}`);
   const { scenario, network } = loadScenario(String(flags.scenario));
   const twin = new Twin({ scenario, network, signalClock: 'external' });
+  // traffic first, so that detectors have vehicles from the start
+  process.stdout.write(`warming up ${scenario.warmupS} s of traffic... `);
+  for (let s = 0; s < scenario.warmupS; s++) {
+    for (const j of twin.junctions) j.cabinet.advance(1000);
+    twin.step();
+  }
+  console.log('done');
   const city = await FieldCity.start(twin, { protocol: protocol as 'modbus' | 'opcua' | 'mixed', basePort, testMode: flags['test-mode'] === true });
   for (const d of city.devices) console.log(`${d.id}\t${d.protocol}\t${d.address}`);
   const modbus = city.devices.filter((d) => d.protocol === 'modbus').length;

@@ -13,7 +13,7 @@ export interface CommissionOptions {
   detectorWindowS?: number;
   /** Allowed difference between measured and configured interval durations (s). */
   toleranceS?: number;
-  /** How often to poll the cabinet during the walk and the detector watch (wall ms). */
+  /** How often to poll the cabinet during the walk and the detector watch (wall ms): the timing error is this much cabinet time. */
   pollMs?: number;
   onProgress?: (line: string) => void;
 }
@@ -57,7 +57,7 @@ export function detectorChannels(x: Intersection): string[] {
 export async function commission(options: CommissionOptions): Promise<CommissioningReport> {
   const { intersection: x, driver } = options;
   const tolerance = options.toleranceS ?? 0.5;
-  const pollMs = options.pollMs ?? 100;
+  const pollMs = options.pollMs ?? 20;
   const progress = options.onProgress ?? (() => {});
   const startedAt = now();
   await driver.connect();

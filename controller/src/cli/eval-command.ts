@@ -13,6 +13,8 @@ export const evalFlags: FlagSpec[] = [
   { name: 'cool-down', kind: 'number', description: 'extra time for the window’s trips to finish (s)', default: 900 },
   { name: 'json', kind: 'string', description: 'also write the results as JSON to this file' },
   { name: 'parallel', kind: 'number', description: 'controllers simulated at once (default: CPU cores)' },
+  { name: 'via', kind: 'string', description: 'direct | protocol (every cabinet through Modbus TCP / OPC UA) | both', default: 'direct' },
+  { name: 'base-port', kind: 'number', description: 'first port for the protocol path’s cabinets', default: 21000 },
 ];
 
 export interface EvaluationReport {
@@ -39,18 +41,23 @@ export async function evalCommand(argv: readonly string[]): Promise<void> {
   if (!Number.isInteger(coolDownS) || coolDownS < 0 || coolDownS > 7200) throw usageError('eval', evalFlags, `--cool-down must be 0..7200 s, got ${flags['cool-down']}`);
   const scenarioName = String(flags.scenario);
   const loaded = loadScenario(scenarioName); // fail fast on a bad scenario, before starting workers
+  const via = String(flags.via);
+  if (!['direct', 'protocol', 'both'].includes(via)) throw usageError('eval', evalFlags, `--via must be direct, protocol or both, got "${via}"`);
+  const basePort = Number(flags['base-port']);
   const parallel = flags.parallel === undefined ? undefined : Number(flags.parallel);
   if (parallel !== undefined && (!Number.isInteger(parallel) || parallel < 1)) throw usageError('eval', evalFlags, `--parallel must be a positive whole number`);
 
   console.log(`evaluating ${controllers.join(', ')} on "${loaded.scenario.name}" (${loaded.network.intersections.length} intersections), ` +
     `warm-up ${loaded.scenario.warmupS} s + ${durationS} s measured + up to ${coolDownS} s cool-down, seed ${loaded.scenario.seed}`);
+  const paths = via === 'both' ? (['direct', 'protocol'] as const) : ([via] as ['direct' | 'protocol']);
+  const labels: string[] = [];
   const progress = new Map<string, number>();
   const tty = process.stdout.isTTY === true;
   let lastPrintedMs = 0;
   const startedAt = performance.now();
   const show = (controller: string, done: number, total: number) => {
     progress.set(controller, Math.floor((100 * done) / total));
-    const line = controllers.map((c) => `${c} ${String(progress.get(c) ?? 0).padStart(3)}%`).join('  ');
+    const line = labels.map((c) => `${c} ${String(progress.get(c) ?? 0).padStart(3)}%`).join('  ');
     const elapsed = ((performance.now() - startedAt) / 1000).toFixed(0);
     if (tty) process.stdout.write(`\r  ${line}  (${elapsed} s)`);
     else if (performance.now() - lastPrintedMs > 10_000 || done === total) {
@@ -59,19 +66,23 @@ export async function evalCommand(argv: readonly string[]): Promise<void> {
       lastPrintedMs = performance.now();
     }
   };
+  const jobs = paths.flatMap((path) => controllers.map((controller) => ({ scenario: loaded.file, controller: controller as ControllerKind, durationS, coolDownS, via: path })));
+  labels.push(...jobs.map((j) => (j.via === 'protocol' ? `${j.controller}·link` : j.controller)));
+  // each protocol job serves its own cabinets: give every job its own port range
   const details = await evaluateInParallel(
-    controllers.map((controller) => ({ scenario: loaded.file, controller: controller as ControllerKind, durationS, coolDownS })),
-    show,
+    jobs.map((job, i) => ({ ...job, basePort: basePort + i * (loaded.network.intersections.length + 10) })),
+    (controller, done, total) => show(controller, done, total),
     parallel,
   );
   if (tty) process.stdout.write('\n');
-  const webster = details.find((r) => r.controller === 'webster');
+  const webster = details.find((r) => r.controller === 'webster' && r.via === paths[0]);
   console.log('');
   console.log(
     formatTable(
-      ['controller', 'time loss s/trip', 'travel time s', 'stops/trip', 'completed trips', 'p95 queue m', 'vs webster', 'unfinished', 'wall s'],
+      ['controller', ...(paths.length > 1 || paths[0] === 'protocol' ? ['path'] : []), 'time loss s/trip', 'travel time s', 'stops/trip', 'completed trips', 'p95 queue m', 'vs webster', 'unfinished', 'wall s'],
       details.map((r) => [
         r.controller,
+        ...(paths.length > 1 || paths[0] === 'protocol' ? [r.via === 'protocol' ? 'Modbus/OPC UA' : 'direct'] : []),
         r.meanTimeLossS,
         r.meanTravelTimeS,
         r.meanStops,

@@ -7,13 +7,15 @@ const job = workerData.job as EvaluationJob;
 const post = (message: WorkerMessage) => parentPort!.postMessage(message);
 try {
   const { scenario, network } = loadScenario(job.scenario);
-  const result = evaluateController({
+  const result = await evaluateController({
     scenario,
     network,
     controller: job.controller,
     durationS: job.durationS,
     coolDownS: job.coolDownS,
-    onProgress: (done, total) => post({ kind: 'progress', controller: job.controller, done, total }),
+    via: job.via ?? 'direct',
+    ...(job.basePort !== undefined ? { basePort: job.basePort } : {}),
+    onProgress: (done, total) => post({ kind: 'progress', controller: job.via === 'protocol' ? `${job.controller}·link` : job.controller, done, total }),
   });
   post({ kind: 'result', result });
 } catch (error) {

@@ -1,6 +1,7 @@
 import { type ControllerConfig, type ControllerKind, type Network, type Scenario, defaultControllerConfig } from '@greenwave/contracts';
 import { Twin, laneQueue } from '@greenwave/simulator';
 import { CityRunner } from '../runner/city-runner.ts';
+import { ProtocolCityRunner } from '../runner/protocol-runner.ts';
 
 export interface EvaluationOptions {
   scenario: Scenario;
@@ -12,11 +13,17 @@ export interface EvaluationOptions {
   /** After the window, keep simulating (demand continues) until the window's trips finish, at most this long. */
   coolDownS?: number;
   onProgress?: (simulatedS: number, totalS: number) => void;
+  /** `direct`: controllers talk to the cabinets in process; `protocol`: through Modbus TCP / OPC UA (mixed city). */
+  via?: 'direct' | 'protocol';
+  /** First port of the protocol path's cabinets. */
+  basePort?: number;
 }
 
 /** One controller's row of the evaluation table (and of the JSON the CLI writes). */
 export interface EvaluationResult {
   controller: string;
+  /** How decisions reached the cabinets. */
+  via: 'direct' | 'protocol';
   meanTimeLossS: number;
   meanTravelTimeS: number;
   meanStops: number;
@@ -36,32 +43,44 @@ export interface EvaluationResult {
  * cool-down so that trips of the window can finish. Trips departing in the window are the sample; demand is
  * identical for every controller (same seed).
  */
-export function evaluateController(options: EvaluationOptions): EvaluationResult {
+export async function evaluateController(options: EvaluationOptions): Promise<EvaluationResult> {
   const started = performance.now();
   const { scenario, network, durationS } = options;
   const coolDownS = options.coolDownS ?? 900;
   const twin = new Twin({ scenario, network });
   const config = options.config ?? defaultControllerConfig(options.controller);
-  const runner = new CityRunner(twin, () => config, scenario.control.decisionIntervalS);
+  const runner =
+    options.via === 'protocol'
+      ? await ProtocolCityRunner.start(twin, () => config, { basePort: options.basePort ?? 20000, intervalS: scenario.control.decisionIntervalS })
+      : new CityRunner(twin, () => config, scenario.control.decisionIntervalS);
+  try {
+    return await run(options, twin, runner, started, coolDownS);
+  } finally {
+    if (runner instanceof ProtocolCityRunner) await runner.close();
+  }
+}
+
+async function run(options: EvaluationOptions, twin: Twin, runner: CityRunner | ProtocolCityRunner, started: number, coolDownS: number): Promise<EvaluationResult> {
+  const { scenario, durationS } = options;
   const total = scenario.warmupS + durationS + coolDownS;
   const progress = (s: number) => {
     if (options.onProgress && s % 60 === 0) options.onProgress(s, total);
   };
   for (let s = 0; s < scenario.warmupS; s++) {
     twin.step();
-    runner.tick();
+    await runner.tick();
     progress(twin.simS);
   }
   twin.startWindow(twin.simS + durationS);
   for (let s = 0; s < durationS; s++) {
     twin.step();
-    runner.tick();
+    await runner.tick();
     twin.sampleQueues((lane) => laneQueue(lane).lengthM);
     progress(twin.simS);
   }
   for (let s = 0; s < coolDownS && twin.windowOpenTrips().count > 0; s++) {
     twin.step();
-    runner.tick();
+    await runner.tick();
     progress(twin.simS);
   }
   options.onProgress?.(total, total);
@@ -70,6 +89,7 @@ export function evaluateController(options: EvaluationOptions): EvaluationResult
   const n = Math.max(1, totals.completed);
   return {
     controller: options.controller,
+    via: options.via ?? 'direct',
     meanTimeLossS: round(totals.timeLossS / n, 1),
     meanTravelTimeS: round(totals.travelTimeS / n, 1),
     meanStops: round(totals.stops / n, 2),

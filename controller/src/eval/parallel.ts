@@ -8,6 +8,9 @@ export interface EvaluationJob {
   controller: ControllerKind;
   durationS: number;
   coolDownS: number;
+  via?: 'direct' | 'protocol';
+  /** Ports of this job's emulated cabinets (protocol path): jobs running at once need different ranges. */
+  basePort?: number;
 }
 
 export type WorkerMessage =

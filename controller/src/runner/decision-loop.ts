@@ -13,14 +13,15 @@ export interface CabinetPort {
 export interface LoopEntry {
   intersection: Intersection;
   model: PhaseModel;
-  cabinet: CabinetPort;
+  /** For in-process cabinets; a loop over a field link sends the returned requests itself. */
+  cabinet?: CabinetPort;
   config: ControllerConfig;
 }
 
 export interface Controlled {
   intersection: Intersection;
   model: PhaseModel;
-  cabinet: CabinetPort;
+  cabinet?: CabinetPort;
   controller: BoundController;
   lastReason: string;
   /** Last request sent and when: unchanged requests are only repeated as the watchdog heartbeat. */
@@ -79,12 +80,35 @@ export class DecisionLoop {
     return downstream;
   }
 
-  /** One round: `lanes[i]` are the latest measurements of entry i. */
+  /**
+   * One round for in-process cabinets: `lanes[i]` are the latest measurements of entry i; statuses are read from the
+   * cabinets, decisions checked by the supervisor and sent.
+   */
   decide(timeMs: number, lanes: readonly (readonly LaneMeasurement[])[]): void {
-    const downstream = DecisionLoop.downstreamOf(this.entries, lanes);
     // inputs first (in the field they arrive as messages), then the decision round proper
-    const signals = this.entries.map((e) => e.cabinet.status());
+    const signals = this.entries.map((e) => e.cabinet!.status());
     const started = process.hrtime.bigint();
+    for (const { index, request } of this.decisions(timeMs, lanes, signals)) this.record(index, this.entries[index]!.cabinet!.request(request));
+    this.lastDecisionNs = Number(process.hrtime.bigint() - started);
+    this.decisionNs += this.lastDecisionNs;
+  }
+
+  /** What a cabinet said to a request sent for entry `index` (counted in the stats). */
+  record(index: number, result: { accepted: boolean; problems: { message: string }[] }): void {
+    this.stats.requestsSent++;
+    if (!result.accepted) {
+      this.stats.refusedByCabinet++;
+      this.stats.lastRejection = `${this.entries[index]!.intersection.id}: cabinet refused: ${result.problems.map((p) => p.message).join('; ')}`;
+    }
+  }
+
+  /**
+   * The requests to send this round, already checked by the safety supervisor: changed ones, and bare heartbeats
+   * where nothing changed. The caller sends them (directly, or over a field link) and reports results to `record`.
+   */
+  decisions(timeMs: number, lanes: readonly (readonly LaneMeasurement[])[], signals: readonly SignalStatus[]): { index: number; request: CabinetRequest }[] {
+    const downstream = DecisionLoop.downstreamOf(this.entries, lanes);
+    const outgoing: { index: number; request: CabinetRequest }[] = [];
     const round = this.round++;
     for (let i = 0; i < this.entries.length; i++) {
       const e = this.entries[i]!;
@@ -106,15 +130,9 @@ export class DecisionLoop {
         this.stats.lastRejection = `${e.intersection.id}: ${verdict.problems.map((p) => p.message).join('; ')}`;
         continue;
       }
-      const result = e.cabinet.request(request);
-      this.stats.requestsSent++;
-      if (!result.accepted) {
-        this.stats.refusedByCabinet++;
-        this.stats.lastRejection = `${e.intersection.id}: cabinet refused: ${result.problems.map((p) => p.message).join('; ')}`;
-      }
+      outgoing.push({ index: i, request });
     }
-    this.lastDecisionNs = Number(process.hrtime.bigint() - started);
-    this.decisionNs += this.lastDecisionNs;
+    return outgoing;
   }
 }
 

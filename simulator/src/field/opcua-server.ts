@@ -41,8 +41,10 @@ export async function serveOpcua(cabinets: readonly { id: string; points: Cabine
     allowAnonymous: true,
     securityModes: [opcua.MessageSecurityMode.None],
     securityPolicies: [opcua.SecurityPolicy.None],
+    // one server hosts a whole city's OPC UA cabinets, each with its own client session
     maxConnectionsPerEndpoint: 1000,
-    maxSessions: 1000,
+    maxAllowedSessionNumber: 1000,
+    serverCapabilities: { maxSessions: 1000 },
   } as never);
   await server.initialize();
   const addressSpace = server.engine.addressSpace!;

@@ -2,6 +2,7 @@
 import { controllerKinds } from '@greenwave/contracts';
 import { type Budget, loadBudgets, percentile, withinBudget } from './budgets.ts';
 import { decisionTicksMs } from './decision-tick.ts';
+import { fieldRoundTrips } from './field-roundtrip.ts';
 import { measureTraciSpeed } from './traci-speed.ts';
 import { runTwinHour } from './twin-speed.ts';
 
@@ -60,6 +61,15 @@ if (want('traci-steps')) {
   const speed = await measureTraciSpeed();
   console.log(`${speed.stepsPerSecond.toFixed(1)} steps/s`);
   row('TraCI: 200-light SUMO grid under greenwave (steps/s)', [speed.stepsPerSecond], budget('traci-steps'), `${speed.steps} steps after warm-up of the first minute`);
+}
+
+for (const protocol of ['modbus', 'opcua'] as const) {
+  const id = `field-${protocol}-ack`;
+  if (!want(id)) continue;
+  process.stdout.write(`field link: 2,000 requests to an emulated cabinet over ${protocol === 'modbus' ? 'Modbus TCP' : 'OPC UA'}... `);
+  const samples = await fieldRoundTrips(protocol);
+  console.log(`p50 ${percentile(samples, 0.5).toFixed(2)} ms, p99 ${percentile(samples, 0.99).toFixed(2)} ms`);
+  row(`request -> cabinet ack, ${protocol === 'modbus' ? 'Modbus TCP' : 'OPC UA'} (ms)`, samples, budget(id), 'stage + heartbeat written through the field driver, loopback');
 }
 
 console.log('');

@@ -72,3 +72,10 @@ describe('generated JSON Schema', () => {
     expect(scenario.additionalProperties).toBe(false);
   });
 });
+
+describe('generated point map table', () => {
+  it('docs/point-map.md matches the point map (run `pnpm gen-docs` after changing it)', async () => {
+    const { pointMapMarkdown } = await import('./point-map.ts');
+    expect(readFileSync(join(here, '..', '..', 'docs', 'point-map.md'), 'utf8')).toBe(pointMapMarkdown());
+  });
+});

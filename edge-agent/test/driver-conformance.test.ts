@@ -122,6 +122,25 @@ for (const protocol of ['modbus-tcp', 'modbus-rtu', 'opcua'] as const) {
       expect(cabinet.status().plan).toEqual(cabinet.model.fallbackPlan);
     });
 
+    it('keeps a centre-mode cabinet out of its watchdog with background heartbeats', async () => {
+      const cabinet = r.twin.junctions[0]!.cabinet;
+      await r.driver.writePoints([['control.watchdogTimeout', 1]]);
+      await r.driver.send({ mode: 'centre', stage: [1], heartbeat: true });
+      r.driver.startHeartbeat(200);
+      try {
+        for (let i = 0; i < 30; i++) {
+          await new Promise((resolve) => setTimeout(resolve, 100));
+          cabinet.tick(); // the cabinet lives in real time here: 100 ms per tick
+        }
+        expect(cabinet.unitMode).toBe('centre');
+      } finally {
+        r.driver.stopHeartbeat();
+      }
+      for (let i = 0; i < 15; i++) cabinet.tick();
+      expect(cabinet.unitMode).toBe('fixed');
+      await r.driver.writePoints([['control.watchdogTimeout', 30]]);
+    }, 30_000);
+
     it('survives a server restart: errors while it is down, carries on when it is back', async () => {
       await r.stopServer();
       const down = await r.driver.readPoint('status.greens').catch((e: unknown) => e);
@@ -133,6 +152,32 @@ for (const protocol of ['modbus-tcp', 'modbus-rtu', 'opcua'] as const) {
     }, 60_000);
   });
 }
+
+describe('OPC UA subscriptions', () => {
+  it('push status changes as the cabinet changes', async () => {
+    const r = await rig('opcua');
+    try {
+      const seenGreens: number[] = [];
+      const stop = await (r.driver as import('../src/index.ts').OpcuaDriver).subscribeStatus((id, value) => {
+        if (id === 'status.greens') seenGreens.push(Number(value));
+      }, 50);
+      const cabinet = r.twin.junctions[0]!.cabinet;
+      await r.driver.writePoints([['control.watchdogTimeout', 60]]);
+      await r.driver.send({ mode: 'centre', stage: [1], heartbeat: true });
+      for (let i = 0; i < 40; i++) cabinet.tick();
+      await new Promise((resolve) => setTimeout(resolve, 400));
+      await r.driver.send({ stage: [2], heartbeat: true });
+      for (let i = 0; i < 150; i++) cabinet.tick();
+      await new Promise((resolve) => setTimeout(resolve, 400));
+      await stop();
+      expect(cabinet.status().greens, JSON.stringify(seenGreens)).toEqual([2]);
+      expect(seenGreens).toContain(phasesToBitmap([1]));
+      expect(seenGreens.at(-1)).toBe(phasesToBitmap([2]));
+    } finally {
+      await r.close();
+    }
+  }, 60_000);
+});
 
 describe('every protocol means the same', () => {
   it('the same writes gave the same values and the same cabinet state over Modbus TCP, Modbus RTU and OPC UA', () => {

@@ -65,7 +65,16 @@ export class ModbusDriver extends FieldDriver {
     if (client && client.isOpen) await new Promise<void>((resolve) => client.close(() => resolve()));
   }
 
-  private async call<T>(pointId: string, op: () => Promise<T>): Promise<T> {
+  /** One request on the line at a time: RTU is half duplex, and it keeps TCP answers in order too. */
+  private line: Promise<unknown> = Promise.resolve();
+
+  private call<T>(pointId: string, op: () => Promise<T>): Promise<T> {
+    const next = this.line.then(() => this.callNow(pointId, op));
+    this.line = next.catch(() => {});
+    return next;
+  }
+
+  private async callNow<T>(pointId: string, op: () => Promise<T>): Promise<T> {
     try {
       return await op();
     } catch (error) {

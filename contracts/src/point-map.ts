@@ -60,9 +60,11 @@ function buildPoints(): PointDef[] {
   add({ id: 'identity.intersectionId', group: 'identity', area: 'input', address: 17, type: 'ascii', registers: 24, scale: 1, unit: '', min: 0, max: 48, description: 'Intersection id configured in the cabinet (ASCII, 48 characters)', opcuaPath: ['Identity', 'IntersectionId'] });
   add({ id: 'identity.phaseCount', group: 'identity', area: 'input', address: 41, type: 'uint16', scale: 1, unit: '', min: 0, max: MAP_PHASES, description: 'Phases in use', opcuaPath: ['Identity', 'PhaseCount'] });
   add({ id: 'identity.detectorCount', group: 'identity', area: 'input', address: 42, type: 'uint16', scale: 1, unit: '', min: 0, max: MAP_DETECTORS, description: 'Detector channels in use', opcuaPath: ['Identity', 'DetectorCount'] });
+  // a phase bitmap: status (read-only) or control (written by the centre)
+  const bitmapPoint = (group: 'status' | 'control', id: string, address: number, description: string, name: string) =>
+    add({ id, group, area: group === 'status' ? 'input' : 'holding', address, type: 'bitmap16', scale: 1, unit: 'bits', min: 0, max: 65535, description, opcuaPath: [group === 'status' ? 'Status' : 'Control', name] });
   // status: input registers 100..
-  const bitmap = (id: string, address: number, description: string, name: string) =>
-    add({ id, group: 'status', area: 'input', address, type: 'bitmap16', scale: 1, unit: 'bits', min: 0, max: 65535, description, opcuaPath: ['Status', name] });
+  const bitmap = (id: string, address: number, description: string, name: string) => bitmapPoint('status', id, address, description, name);
   bitmap('status.greens', 100, 'Phases showing green (bit 0 = phase 1)', 'Greens');
   bitmap('status.yellows', 101, 'Phases showing yellow', 'Yellows');
   bitmap('status.reds', 102, 'Phases showing red (red clearance included)', 'Reds');
@@ -86,8 +88,7 @@ function buildPoints(): PointDef[] {
     add({ id: `detectors.det${pad2(d)}.presence`, group: 'detectors', area: 'input', address: base + 3, type: 'uint16', scale: 1, unit: '', min: 0, max: 1, description: `Detector ${d}: 1 while a vehicle is present`, opcuaPath: ['Detectors', name, 'Presence'], detector: d });
   }
   // control: holding registers 1000..
-  const control = (id: string, address: number, description: string, name: string) =>
-    add({ id, group: 'control', area: 'holding', address, type: 'bitmap16', scale: 1, unit: 'bits', min: 0, max: 65535, description, opcuaPath: ['Control', name] });
+  const control = (id: string, address: number, description: string, name: string) => bitmapPoint('control', id, address, description, name);
   control('control.hold', 1000, 'Hold these phases green', 'Hold');
   control('control.forceOff', 1001, 'End these phases’ green as soon as min green allows', 'ForceOff');
   control('control.vehicleCall', 1002, 'Vehicle calls', 'VehicleCall');

@@ -100,26 +100,26 @@ export function sharesOf(view: IntersectionView, m: LaneMeasurement, position: n
 
 /** Sum of a lane quantity over the lanes serving each phase, weighted by the lanes' shares. */
 export function perPhase(view: IntersectionView, lanes: readonly LaneMeasurement[], pick: (m: LaneMeasurement) => number): PerPhase {
-  const out = newPerPhase();
-  for (let i = 0; i < lanes.length; i++) {
-    const m = lanes[i]!;
-    const shares = sharesOf(view, m, i);
-    if (!shares) continue;
-    const value = pick(m);
-    for (const { phase, share } of shares) out[phase]! += value * share;
-  }
-  return out;
+  return combinePerPhase(view, lanes, pick, false);
 }
 
 /** Largest lane value (by share) among the lanes of each phase: the critical lane. */
 export function perPhaseMax(view: IntersectionView, lanes: readonly LaneMeasurement[], pick: (m: LaneMeasurement) => number): PerPhase {
+  return combinePerPhase(view, lanes, pick, true);
+}
+
+function combinePerPhase(view: IntersectionView, lanes: readonly LaneMeasurement[], pick: (m: LaneMeasurement) => number, max: boolean): PerPhase {
   const out = newPerPhase();
   for (let i = 0; i < lanes.length; i++) {
     const m = lanes[i]!;
     const shares = sharesOf(view, m, i);
     if (!shares) continue;
     const value = pick(m);
-    for (const { phase, share } of shares) if (value * share > out[phase]!) out[phase] = value * share;
+    for (const { phase, share } of shares) {
+      const v = value * share;
+      if (!max) out[phase]! += v;
+      else if (v > out[phase]!) out[phase] = v;
+    }
   }
   return out;
 }

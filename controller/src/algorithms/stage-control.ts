@@ -36,19 +36,24 @@ export function phaseDemandPcu(view: IntersectionView, lanes: readonly LaneMeasu
   return out;
 }
 
-/** Updates green/waiting bookkeeping from what the cabinet reports. Pure: returns a new state. */
+/** Updates green/waiting bookkeeping from what the cabinet reports. Pure: a new state, or the same one when nothing changed. */
 export function observe(view: IntersectionView, state: StageState, input: ControlInput, demand: PerPhase): StageState {
   const greens = input.signal.greens;
   let greenSinceMs = state.greenSinceMs;
   if (state.target && sameSet(greens, state.target)) greenSinceMs ??= input.timeMs;
   else greenSinceMs = null;
-  const waitingSinceMs = notWaiting();
+  // copy the waiting table only when it changes (it rarely does): this runs for every intersection every second
+  let waitingSinceMs = state.waitingSinceMs;
   for (const phase of view.model.phases) {
-    if (demand[phase]! > 0.05 && !greens.includes(phase)) {
-      const since = state.waitingSinceMs[phase]!;
-      waitingSinceMs[phase] = since >= 0 ? since : input.timeMs;
+    const since = state.waitingSinceMs[phase]!;
+    const wants = demand[phase]! > 0.05 && !greens.includes(phase);
+    const next = wants ? (since >= 0 ? since : input.timeMs) : -1;
+    if (next !== since) {
+      if (waitingSinceMs === state.waitingSinceMs) waitingSinceMs = state.waitingSinceMs.slice();
+      waitingSinceMs[phase] = next;
     }
   }
+  if (greenSinceMs === state.greenSinceMs && waitingSinceMs === state.waitingSinceMs) return state;
   return { target: state.target, greenSinceMs, waitingSinceMs };
 }
 

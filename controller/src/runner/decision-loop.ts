@@ -87,8 +87,9 @@ export class DecisionLoop {
   decide(timeMs: number, lanes: readonly (readonly LaneMeasurement[])[]): void {
     // inputs first (in the field they arrive as messages), then the decision round proper
     const signals = this.entries.map((e) => e.cabinet!.status());
+    const downstream = DecisionLoop.downstreamOf(this.entries, lanes);
     const started = process.hrtime.bigint();
-    for (const { index, request } of this.decisions(timeMs, lanes, signals)) this.record(index, this.entries[index]!.cabinet!.request(request));
+    for (const { index, request } of this.decisions(timeMs, lanes, signals, downstream)) this.record(index, this.entries[index]!.cabinet!.request(request));
     this.lastDecisionNs = Number(process.hrtime.bigint() - started);
     this.decisionNs += this.lastDecisionNs;
   }
@@ -106,8 +107,12 @@ export class DecisionLoop {
    * The requests to send this round, already checked by the safety supervisor: changed ones, and bare heartbeats
    * where nothing changed. The caller sends them (directly, or over a field link) and reports results to `record`.
    */
-  decisions(timeMs: number, lanes: readonly (readonly LaneMeasurement[])[], signals: readonly SignalStatus[]): { index: number; request: CabinetRequest }[] {
-    const downstream = DecisionLoop.downstreamOf(this.entries, lanes);
+  decisions(
+    timeMs: number,
+    lanes: readonly (readonly LaneMeasurement[])[],
+    signals: readonly SignalStatus[],
+    downstream: ReadonlyMap<string, DownstreamState> = DecisionLoop.downstreamOf(this.entries, lanes),
+  ): { index: number; request: CabinetRequest }[] {
     const outgoing: { index: number; request: CabinetRequest }[] = [];
     const round = this.round++;
     for (let i = 0; i < this.entries.length; i++) {

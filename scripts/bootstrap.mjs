@@ -56,7 +56,7 @@ const [task, ...rest] = process.argv.slice(2);
 ensureInstalled();
 let code;
 if (task === 'start') {
-  code = await run(bin('tsx'), [join(root, 'controller', 'src', 'cli', 'main.ts'), 'start', ...rest]);
+  code = await run(bin('tsx'), [join(root, 'cli', 'src', 'main.ts'), 'start', ...rest]);
 } else if (task === 'test') {
   ensureDebianPackages();
   console.log('type-checking...');

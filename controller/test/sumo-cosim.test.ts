@@ -69,7 +69,7 @@ describe('greenwave sumo-eval', () => {
     const net = makeSingleJunctionNet(dir);
     const demand = makeAsymmetricRoutes(dir, { mainPerHour: 900, sidePerHour: 300, durationS: 600 });
     const out = join(dir, 'sumo.json');
-    const run = spawnSync(join(root, 'node_modules', '.bin', 'tsx'), [join(root, 'controller', 'src', 'cli', 'main.ts'), 'sumo-eval', '--net', net, '--routes', demand, '--controllers', 'maxpressure', '--baselines', 'static,delay_based', '--json', out], { cwd: root, encoding: 'utf8' });
+    const run = spawnSync(join(root, 'node_modules', '.bin', 'tsx'), [join(root, 'cli', 'src', 'main.ts'), 'sumo-eval', '--net', net, '--routes', demand, '--controllers', 'maxpressure', '--baselines', 'static,delay_based', '--json', out], { cwd: root, encoding: 'utf8' });
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
     expect(run.stdout).toMatch(/controller\s+source\s+time loss s\/trip\s+travel time s\s+waiting s\s+completed trips\s+teleports\s+vs delay_based/);
@@ -81,7 +81,7 @@ describe('greenwave sumo-eval', () => {
       expect(Object.keys(r).sort()).toEqual(['completedTrips', 'controller', 'meanTimeLossS', 'meanTravelTimeS', 'meanWaitingS', 'source', 'teleports']);
       expect(r.completedTrips).toBe(400);
     }
-    const bad = spawnSync(join(root, 'node_modules', '.bin', 'tsx'), [join(root, 'controller', 'src', 'cli', 'main.ts'), 'sumo-eval', '--net', net, '--routes', demand, '--baselines', 'smart'], { cwd: root, encoding: 'utf8' });
+    const bad = spawnSync(join(root, 'node_modules', '.bin', 'tsx'), [join(root, 'cli', 'src', 'main.ts'), 'sumo-eval', '--net', net, '--routes', demand, '--baselines', 'smart'], { cwd: root, encoding: 'utf8' });
     expect(bad.status).toBe(2);
     expect(bad.stderr).toMatch(/unknown SUMO program "smart" \(known: static, actuated, delay_based\)/);
   });
@@ -90,7 +90,7 @@ describe('greenwave sumo-eval', () => {
     const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
     const own = mkdtempSync(join(dir, 'ctrl-c-'));
     const demand = makeRandomTrips(own, grid, { perHour: 20_000, durationS: 3600, seed: 8, name: 'ctrl-c' });
-    const child = spawn(join(root, 'node_modules', '.bin', 'tsx'), [join(root, 'controller', 'src', 'cli', 'main.ts'), 'sumo-eval', '--net', grid, '--routes', demand, '--controllers', 'maxpressure', '--baselines', 'static'], { cwd: root });
+    const child = spawn(join(root, 'node_modules', '.bin', 'tsx'), [join(root, 'cli', 'src', 'main.ts'), 'sumo-eval', '--net', grid, '--routes', demand, '--controllers', 'maxpressure', '--baselines', 'static'], { cwd: root });
     let out = '';
     child.stdout.on('data', (d) => (out += d));
     child.stderr.on('data', (d) => (out += d));

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const tsx = join(root, 'node_modules', '.bin', 'tsx');
-const main = join(root, 'controller', 'src', 'cli', 'main.ts');
+const main = join(root, 'cli', 'src', 'main.ts');
 
 function greenwave(args: string[]) {
   const result = spawnSync(tsx, [main, ...args], { cwd: root, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });

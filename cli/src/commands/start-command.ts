@@ -1,6 +1,6 @@
 import { secondsToClock } from '@greenwave/contracts';
 import { Twin, laneQueue, loadScenario } from '@greenwave/simulator';
-import { CityRunner } from '../runner/city-runner.ts';
+import { CityRunner } from '@greenwave/controller';
 import { type FlagSpec, parseFlags, usageError } from './args.ts';
 import { formatTable } from './table.ts';
 

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const tsx = join(root, 'node_modules', '.bin', 'tsx');
-const main = join(root, 'controller', 'src', 'cli', 'main.ts');
+const main = join(root, 'cli', 'src', 'main.ts');
 
 describe('greenwave cabinets + commission', () => {
   let cabinets: ChildProcess;

@@ -1,7 +1,7 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { ControllerKind, ErrorCode, GreenwaveError, controllerKinds } from '@greenwave/contracts';
 import { SUMO_PROGRAMS, type SumoProgramType, stopAllSumo } from '@greenwave/simulator';
-import { type SumoEvalDetail, type SumoEvalRow, runSumoEvaluation } from '../sumo/sumo-eval.ts';
+import { type SumoEvalDetail, type SumoEvalRow, runSumoEvaluation } from '@greenwave/controller';
 import { type FlagSpec, parseFlags, usageError } from './args.ts';
 import { formatTable } from './table.ts';
 

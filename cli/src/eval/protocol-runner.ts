@@ -1,7 +1,7 @@
 import type { ControllerConfig, LaneMeasurement, PhaseModel, PhaseStatus, SignalStatus } from '@greenwave/contracts';
 import { type CabinetStatusReading, type FieldDriver, driverFor } from '@greenwave/edge-agent';
 import { FieldCity, type RtJunction, type Twin, readJunction } from '@greenwave/simulator';
-import { DecisionLoop } from './decision-loop.ts';
+import { DecisionLoop } from '@greenwave/controller';
 
 /** A status read over the field link, in the form controllers take. */
 export function signalFromReading(model: PhaseModel, reading: CabinetStatusReading): SignalStatus {

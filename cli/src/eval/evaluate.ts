@@ -1,7 +1,7 @@
 import { type ControllerConfig, type ControllerKind, type Network, type Scenario, defaultControllerConfig } from '@greenwave/contracts';
 import { Twin, laneQueue } from '@greenwave/simulator';
-import { CityRunner } from '../runner/city-runner.ts';
-import { ProtocolCityRunner } from '../runner/protocol-runner.ts';
+import { CityRunner } from '@greenwave/controller';
+import { ProtocolCityRunner } from './protocol-runner.ts';
 
 export interface EvaluationOptions {
   scenario: Scenario;

@@ -1,13 +1,13 @@
 #!/usr/bin/env node
 // greenwave command line: `pnpm greenwave <command> [options]`
 import { GreenwaveError, toGreenwaveError } from '@greenwave/contracts';
-import { HelpRequested } from './args.ts';
-import { cabinetsCommand } from './cabinets-command.ts';
-import { commissionCommand } from './commission-command.ts';
-import { evalCommand } from './eval-command.ts';
-import { scenariosCommand, validateCommand } from './file-commands.ts';
-import { startCommand } from './start-command.ts';
-import { sumoEvalCommand } from './sumo-eval-command.ts';
+import { HelpRequested } from './commands/args.ts';
+import { cabinetsCommand } from './commands/cabinets-command.ts';
+import { commissionCommand } from './commands/commission-command.ts';
+import { evalCommand } from './commands/eval-command.ts';
+import { scenariosCommand, validateCommand } from './commands/file-commands.ts';
+import { startCommand } from './commands/start-command.ts';
+import { sumoEvalCommand } from './commands/sumo-eval-command.ts';
 
 const commands: Record<string, { run: (argv: readonly string[]) => Promise<void>; help: string }> = {
   start: { run: startCommand, help: 'run the city twin live under its controllers (Ctrl-C to stop)' },

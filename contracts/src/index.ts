@@ -82,3 +82,24 @@ export {
   pointMapMarkdown,
 } from './point-map.ts';
 export type { OpcuaDataType, PointArea, PointDef, PointGroup, PointType } from './point-map.ts';
+export {
+  AGENT_PROTOCOL_VERSION,
+  AgentHello,
+  AgentMessage,
+  Alarm,
+  AlarmMessage,
+  CentreMessage,
+  CommandAck,
+  EventsMessage,
+  HiResEventRecord as HiResEventRecordSchema,
+  MAX_MESSAGE_BYTES,
+  MeasurementMessage,
+  StatusMessage,
+  alarmCodes,
+  errorCodes,
+  parseAgentMessage,
+  parseCentreMessage,
+} from './agent-protocol.ts';
+export type { StoredAgentMessage } from './agent-protocol.ts';
+export { AgentConfig } from './agent-config.ts';
+export type { AgentConfigInput } from './agent-config.ts';

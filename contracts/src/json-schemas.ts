@@ -5,6 +5,8 @@ import { LaneMeasurement } from './measurement.ts';
 import { Network } from './network.ts';
 import { Scenario } from './scenario.ts';
 import { CabinetRequest } from './signal.ts';
+import { AgentMessage, CentreMessage } from './agent-protocol.ts';
+import { AgentConfig } from './agent-config.ts';
 
 /** The schemas users write or receive, by the file name of their generated JSON Schema. */
 const published = {
@@ -14,6 +16,9 @@ const published = {
   'controller-config.schema.json': ControllerConfig,
   'cabinet-request.schema.json': CabinetRequest,
   'lane-measurement.schema.json': LaneMeasurement,
+  'agent-message.schema.json': AgentMessage,
+  'centre-message.schema.json': CentreMessage,
+  'agent-config.schema.json': AgentConfig,
 } as const;
 
 /** JSON Schema (draft 2020-12) text of every published schema, generated from the zod definitions. */

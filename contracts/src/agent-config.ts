@@ -1,0 +1,20 @@
+import { z } from 'zod';
+
+/** One edge agent (one per intersection, in its cabinet). */
+export const AgentConfig = z
+  .strictObject({
+    agentId: z.string().min(1).max(100),
+    intersectionId: z.string().min(1).max(100),
+    centreUrl: z.string().regex(/^wss?:\/\//, { message: 'must be a ws:// or wss:// URL' }),
+    token: z.string().min(16).max(200).meta({ description: 'Per-agent token issued by the centre' }),
+    cabinet: z.string().min(1).meta({ description: 'Field target: modbus://…, modbus-rtu:…, opc.tcp://…#id' }),
+    outboxPath: z.string().min(1).meta({ description: 'SQLite file of the store-and-forward outbox' }),
+    configVersion: z.string().min(1).default('1'),
+    localControl: z.enum(['actuated', 'density']).default('actuated').meta({ description: 'Algorithm the agent runs alone when the centre is lost' }),
+    centreTimeoutMs: z.number().int().min(200).max(60_000).default(1000).meta({ description: 'Silence after which the centre counts as lost' }),
+    maxInFlight: z.number().int().min(1).max(10_000).default(200).meta({ description: 'Unacknowledged messages on the wire at most (back-pressure)' }),
+    maxOutboxRows: z.number().int().min(1000).max(100_000_000).default(5_000_000).meta({ description: 'Oldest measurements are dropped beyond this (events and alarms are kept)' }),
+  })
+  .meta({ title: 'AgentConfig', description: 'An edge agent: its identity, centre, cabinet and outbox' });
+export type AgentConfig = z.infer<typeof AgentConfig>;
+export type AgentConfigInput = z.input<typeof AgentConfig>;

@@ -67,7 +67,7 @@ export {
   secondsToClock,
 } from './scenario.ts';
 export type { ScenarioInput } from './scenario.ts';
-export { jsonSchemas } from './json-schemas.ts';
+export { jsonSchemaOf, jsonSchemas } from './json-schemas.ts';
 export {
   MAP_DETECTORS,
   MAP_PHASES,
@@ -103,3 +103,4 @@ export {
 export type { StoredAgentMessage } from './agent-protocol.ts';
 export { AgentConfig } from './agent-config.ts';
 export type { AgentConfigInput } from './agent-config.ts';
+export { AgentTokenRequest, ControllerChoiceRequest, CreateUserRequest, LoginRequest, OverrideRequest } from './api.ts';

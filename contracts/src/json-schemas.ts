@@ -7,6 +7,7 @@ import { Scenario } from './scenario.ts';
 import { CabinetRequest } from './signal.ts';
 import { AgentMessage, CentreMessage } from './agent-protocol.ts';
 import { AgentConfig } from './agent-config.ts';
+import { AgentTokenRequest, ControllerChoiceRequest, CreateUserRequest, LoginRequest, OverrideRequest } from './api.ts';
 
 /** The schemas users write or receive, by the file name of their generated JSON Schema. */
 const published = {
@@ -19,7 +20,17 @@ const published = {
   'agent-message.schema.json': AgentMessage,
   'centre-message.schema.json': CentreMessage,
   'agent-config.schema.json': AgentConfig,
+  'api-login.schema.json': LoginRequest,
+  'api-create-user.schema.json': CreateUserRequest,
+  'api-controller-choice.schema.json': ControllerChoiceRequest,
+  'api-override.schema.json': OverrideRequest,
+  'api-agent-token.schema.json': AgentTokenRequest,
 } as const;
+
+/** JSON Schema of one published schema, by file name (the API document embeds them). */
+export function jsonSchemaOf(file: keyof typeof published): unknown {
+  return z.toJSONSchema(published[file], { io: 'input', unrepresentable: 'any' });
+}
 
 /** JSON Schema (draft 2020-12) text of every published schema, generated from the zod definitions. */
 export function jsonSchemas(): Record<string, string> {

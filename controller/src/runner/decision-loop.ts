@@ -116,28 +116,53 @@ export class DecisionLoop {
     const outgoing: { index: number; request: CabinetRequest }[] = [];
     const round = this.round++;
     for (let i = 0; i < this.entries.length; i++) {
-      const e = this.entries[i]!;
-      const out = e.controller.decide({ timeMs, signal: signals[i]!, lanes: lanes[i]!, downstream });
-      this.stats.decisions++;
-      if (out.reason) e.lastReason = out.reason;
-      if (!out.request) continue;
-      // an unchanged request is not sent again; a bare heartbeat keeps the cabinet's watchdog fed
-      let request = out.request;
-      if (e.lastSent !== null && sameRequest(request, e.lastSent)) {
-        // heartbeats are staggered across intersections so they do not all fall in one round
-        if (timeMs - e.lastSentMs < HEARTBEAT_MS || (round + i) % 2 !== 0) continue;
-        request = HEARTBEAT;
-      } else e.lastSent = request;
-      e.lastSentMs = timeMs;
-      const verdict = superviseRequest(e.model, request);
-      if (!verdict.ok) {
-        this.stats.rejectedBySupervisor++;
-        this.stats.lastRejection = `${e.intersection.id}: ${verdict.problems.map((p) => p.message).join('; ')}`;
-        continue;
-      }
-      outgoing.push({ index: i, request });
+      const request = this.decideOne(i, timeMs, lanes[i]!, signals[i]!, downstream, round);
+      if (request) outgoing.push({ index: i, request });
     }
     return outgoing;
+  }
+
+  /** One intersection's decision this round (null: nothing to send), checked by the safety supervisor. */
+  decideOne(
+    i: number,
+    timeMs: number,
+    lanes: readonly LaneMeasurement[],
+    signal: SignalStatus,
+    downstream: ReadonlyMap<string, DownstreamState>,
+    round = this.round,
+  ): CabinetRequest | null {
+    const e = this.entries[i]!;
+    const out = e.controller.decide({ timeMs, signal, lanes, downstream });
+    this.stats.decisions++;
+    if (out.reason) e.lastReason = out.reason;
+    if (!out.request) return null;
+    // an unchanged request is not sent again; a bare heartbeat keeps the cabinet's watchdog fed
+    let request = out.request;
+    if (e.lastSent !== null && sameRequest(request, e.lastSent)) {
+      // heartbeats are staggered across intersections so they do not all fall in one round
+      if (timeMs - e.lastSentMs < HEARTBEAT_MS || (round + i) % 2 !== 0) return null;
+      request = HEARTBEAT;
+    } else e.lastSent = request;
+    e.lastSentMs = timeMs;
+    const verdict = superviseRequest(e.model, request);
+    if (!verdict.ok) {
+      this.stats.rejectedBySupervisor++;
+      this.stats.lastRejection = `${e.intersection.id}: ${verdict.problems.map((p) => p.message).join('; ')}`;
+      return null;
+    }
+    return request;
+  }
+
+  /** Switches an intersection to another controller (its state starts afresh). */
+  setController(i: number, config: ControllerConfig): void {
+    const e = this.entries[i]!;
+    e.controller = createController(buildView(e.intersection), config);
+    e.lastSent = null;
+  }
+
+  /** Forget what was last sent (after a reconnect the other side may not have it). */
+  resend(i: number): void {
+    this.entries[i]!.lastSent = null;
   }
 }
 

@@ -2,4 +2,4 @@ export { evaluateController } from './eval/evaluate.ts';
 export type { EvaluationOptions, EvaluationResult } from './eval/evaluate.ts';
 export { evaluateInParallel } from './eval/parallel.ts';
 export type { EvaluationJob } from './eval/parallel.ts';
-export { ProtocolCityRunner, signalFromReading } from './eval/protocol-runner.ts';
+export { ProtocolCityRunner } from './eval/protocol-runner.ts';

@@ -13,7 +13,8 @@ export const AgentConfig = z
     localControl: z.enum(['actuated', 'density']).default('actuated').meta({ description: 'Algorithm the agent runs alone when the centre is lost' }),
     centreTimeoutMs: z.number().int().min(200).max(60_000).default(1000).meta({ description: 'Silence after which the centre counts as lost' }),
     maxInFlight: z.number().int().min(1).max(10_000).default(200).meta({ description: 'Unacknowledged messages on the wire at most (back-pressure)' }),
-    maxOutboxRows: z.number().int().min(1000).max(100_000_000).default(5_000_000).meta({ description: 'Oldest measurements are dropped beyond this (events and alarms are kept)' }),
+    maxOutboxRows: z.number().int().min(100).max(100_000_000).default(1_000_000).meta({ description: 'Outbox rows at most: beyond this new measurements are counted as dropped (events and alarms are always kept)' }),
+    statusPollMs: z.number().int().min(50).max(5000).default(250).meta({ description: 'Cabinet status poll period: the time resolution of the signal events' }),
   })
   .meta({ title: 'AgentConfig', description: 'An edge agent: its identity, centre, cabinet and outbox' });
 export type AgentConfig = z.infer<typeof AgentConfig>;

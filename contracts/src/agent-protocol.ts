@@ -74,7 +74,14 @@ export const CentreMessage = z
   .discriminatedUnion('type', [
     z.strictObject({ type: z.literal('welcome'), lastStoredSeq: z.number().int().min(0), lastCommandSeq: z.number().int().min(0) }),
     z.strictObject({ type: z.literal('ack'), seq: z.number().int().min(0).meta({ description: 'Every message up to and including this one is stored' }) }),
-    z.strictObject({ type: z.literal('command'), seq, request: CabinetRequest, source: z.enum(['algorithm', 'operator']), reason: z.string().max(500).optional() }),
+    z.strictObject({
+      type: z.literal('command'),
+      seq,
+      request: CabinetRequest,
+      source: z.enum(['algorithm', 'operator']),
+      reason: z.string().max(500).optional(),
+      measurementSeq: seq.optional().meta({ description: 'The measurement this decision was made on (for latency tracing)' }),
+    }),
     z.strictObject({ type: z.literal('error'), code: z.enum(errorCodes), message: z.string().max(2000), fatal: z.boolean() }),
   ])
   .meta({ title: 'CentreMessage', description: 'What the centre sends to an edge agent' });

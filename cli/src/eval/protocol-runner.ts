@@ -1,25 +1,7 @@
-import type { ControllerConfig, LaneMeasurement, PhaseModel, PhaseStatus, SignalStatus } from '@greenwave/contracts';
-import { type CabinetStatusReading, type FieldDriver, driverFor } from '@greenwave/edge-agent';
+import type { ControllerConfig, LaneMeasurement } from '@greenwave/contracts';
+import { type FieldDriver, driverFor, signalFromReading } from '@greenwave/edge-agent';
 import { FieldCity, type RtJunction, type Twin, readJunction } from '@greenwave/simulator';
 import { DecisionLoop } from '@greenwave/controller';
-
-/** A status read over the field link, in the form controllers take. */
-export function signalFromReading(model: PhaseModel, reading: CabinetStatusReading): SignalStatus {
-  const interval = (p: number): PhaseStatus['interval'] =>
-    reading.greens.includes(p) ? 'green' : reading.yellows.includes(p) ? 'yellow' : reading.redClearances.includes(p) ? 'red-clearance' : 'red';
-  return {
-    intersectionId: model.intersectionId,
-    timeMs: Math.round(reading.clockS * 1000),
-    mode: reading.unitMode,
-    flashing: reading.unitMode === 'flash',
-    faultCode: reading.faultCode as SignalStatus['faultCode'],
-    faultDetail: '',
-    phases: model.phases.map((p) => ({ phase: p, interval: interval(p), elapsedMs: 0, minGreenDone: false, walk: reading.walks.includes(p) })),
-    greens: [...reading.greens],
-    plan: null,
-    sinceHeartbeatS: reading.sinceHeartbeatS,
-  };
-}
 
 /**
  * The city loop through the field link, as deployed: every cabinet of the twin is served over Modbus TCP or OPC UA,

@@ -15,6 +15,7 @@ import {
 } from '@greenwave/contracts';
 import { type WebSocket, WebSocketServer } from 'ws';
 import type { z } from 'zod';
+import type { DownstreamState } from '../algorithms/types.ts';
 import { DecisionLoop } from '../runner/decision-loop.ts';
 import { superviseRequest } from '../safety/supervisor.ts';
 import { registerApi } from './api.ts';
@@ -60,6 +61,7 @@ export interface LiveIntersection {
   /** The override's request has reached the agent's connection (cleared on change and on reconnect). */
   overrideSent: boolean;
   statusAtMs: number;
+  lanesTimeMs: number;
   lastCommand: { seq: number; request: CabinetRequest; source: 'algorithm' | 'operator'; accepted: boolean | null } | null;
 }
 
@@ -83,6 +85,7 @@ export class Centre {
   private liveWss: WebSocketServer | null = null;
   private timer: NodeJS.Timeout | null = null;
   private commandSeq: number;
+  private downstream = new Map<string, DownstreamState>();
   readonly clock: () => number;
   readonly log: (record: Record<string, unknown>) => void;
   url = '';
@@ -96,7 +99,7 @@ export class Centre {
     this.models = options.intersections.map((x) => buildPhaseModel(x));
     options.intersections.forEach((x, i) => this.byId.set(x.id, i));
     this.loop = new DecisionLoop(options.intersections.map((x, i) => ({ intersection: x, model: this.models[i]!, config: options.defaultController(x) })));
-    this.live = options.intersections.map((x) => ({ id: x.id, name: x.name, online: false, agentId: null, status: null, lanes: [], controller: options.defaultController(x).kind, override: null, overrideSent: false, statusAtMs: 0, lastCommand: null }));
+    this.live = options.intersections.map((x) => ({ id: x.id, name: x.name, online: false, agentId: null, status: null, lanes: [], controller: options.defaultController(x).kind, override: null, overrideSent: false, statusAtMs: 0, lanesTimeMs: 0, lastCommand: null }));
     this.ingest = new IngestQueue(
       this.store,
       (outcomes) => this.acknowledge(outcomes),
@@ -256,11 +259,17 @@ export class Centre {
         if (!message.accepted) this.log({ level: 'warn', msg: 'cabinet refused a command', intersection: session.intersectionId, problem: message.problem });
         return;
       default:
-        if (message.type === 'measurement') live.lanes = message.lanes;
         this.metrics.messages.inc({ type: message.type });
         if (!this.ingest.offer({ agentId: session.agentId, intersectionId: session.intersectionId, message })) {
           this.metrics.overloaded.inc();
           this.send(ws, { type: 'error', code: 'overloaded', message: 'centre is busy; keep it in your outbox and resend', fatal: false });
+          return;
+        }
+        // replayed measurements are stored but not decided on: only the newest, and only if it is fresh
+        if (message.type === 'measurement' && message.timeMs > live.lanesTimeMs) {
+          live.lanes = message.lanes;
+          live.lanesTimeMs = message.timeMs;
+          if (Math.abs(this.clock() - message.timeMs) < STALE_MS) this.decideFor(session, message.seq);
         }
     }
   }
@@ -304,36 +313,38 @@ export class Centre {
     };
   }
 
-  /** One decision round: every intersection whose agent is online and reporting. */
-  tick(): void {
+  /**
+   * Decides for one intersection as soon as its fresh measurement arrives (its status came just before it), so a
+   * decision reaches the cabinet within milliseconds of the measurement it was made on. Operators' overrides win.
+   */
+  private decideFor(session: AgentSession, measurementSeq: number): void {
+    const i = session.index;
+    const live = this.live[i]!;
+    const signal = this.signalOf(i);
+    if (!signal || live.override || this.clock() - live.statusAtMs > STALE_MS) return;
     const started = process.hrtime.bigint();
-    const now = this.clock();
-    const downstream = DecisionLoop.downstreamOf(this.loop.entries, this.live.map((l) => l.lanes));
-    for (const session of this.sessions.values()) {
-      const i = session.index;
-      const live = this.live[i]!;
-      const signal = this.signalOf(i);
-      // decide only on fresh reports: an agent that stopped reporting is not steered blind
-      if (!signal || live.lanes.length === 0 || now - live.statusAtMs > STALE_MS) continue;
-      const override = live.override;
-      let request: CabinetRequest | null;
-      let source: 'algorithm' | 'operator' = 'algorithm';
-      if (override) {
-        // the operator's request once (again after a reconnect), then a heartbeat every second to keep it
-        source = 'operator';
-        request = live.overrideSent ? HEARTBEAT : overrideRequest(override);
-        live.overrideSent = true;
-      } else {
-        request = this.loop.decideOne(i, signal.timeMs, live.lanes, signal, downstream);
-      }
-      if (request) this.command(session, request, source);
-    }
+    const request = this.loop.decideOne(i, signal.timeMs, live.lanes, signal, this.downstream);
     this.metrics.decisionSeconds.observe(Number(process.hrtime.bigint() - started) / 1e9);
+    if (request) this.command(session, request, 'algorithm', undefined, measurementSeq);
+  }
+
+  /** Every second: queues downstream for the controllers that look there, overrides and their heartbeat, the live stream. */
+  tick(): void {
+    const now = this.clock();
+    this.downstream = DecisionLoop.downstreamOf(this.loop.entries, this.live.map((l) => l.lanes));
+    for (const session of this.sessions.values()) {
+      const live = this.live[session.index]!;
+      if (!live.override || now - live.statusAtMs > STALE_MS) continue;
+      // the operator's request once (again after a reconnect), then a heartbeat every second to keep it
+      const request = live.overrideSent ? HEARTBEAT : overrideRequest(live.override);
+      live.overrideSent = true;
+      if (request) this.command(session, request, 'operator');
+    }
     this.broadcastLive();
   }
 
   /** Sends a request to an intersection's agent as a numbered command (operator requests are supervised as such). */
-  command(session: AgentSession, request: CabinetRequest, source: 'algorithm' | 'operator', reason?: string): void {
+  command(session: AgentSession, request: CabinetRequest, source: 'algorithm' | 'operator', reason?: string, measurementSeq?: number): void {
     const verdict = superviseRequest(this.models[session.index]!, request, source);
     if (!verdict.ok) {
       this.log({ level: 'warn', msg: 'supervisor rejected a decision', intersection: session.intersectionId, problems: verdict.problems.map((p) => p.message) });
@@ -342,7 +353,7 @@ export class Centre {
     const seq = ++this.commandSeq;
     this.live[session.index]!.lastCommand = { seq, request, source, accepted: null };
     this.metrics.commands.inc({ source });
-    this.send(session.ws, { type: 'command', seq, request, source, ...(reason ? { reason } : {}) });
+    this.send(session.ws, { type: 'command', seq, request, source, ...(reason ? { reason } : {}), ...(measurementSeq !== undefined ? { measurementSeq } : {}) });
   }
 
   /** Sets or clears (null) the operator's override of intersection i; a release hands back to the algorithm. */

@@ -1,0 +1,63 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { AgentConfigInput } from '@greenwave/contracts';
+import type { Centre } from '@greenwave/controller';
+import { AgentHost, type EdgeAgent } from '@greenwave/edge-agent';
+import { loadScenario } from '@greenwave/simulator';
+import { buildFleet, provisionAgents, type Credential } from '../src/deploy/agent-fleet.ts';
+import { CabinetCity } from '../src/deploy/cabinet-city.ts';
+import { startCentreService, stopCentreService } from '../src/deploy/centre-service.ts';
+
+/** A free block of ports for a field city (OPC UA on base - 1, Modbus on base + i). */
+export function portBlock(): number {
+  return 20_000 + Math.floor(Math.random() * 400) * 100;
+}
+
+export async function until(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 15_000, everyMs = 50): Promise<number> {
+  const started = performance.now();
+  while (performance.now() - started < timeoutMs) {
+    if (await check()) return performance.now() - started;
+    await sleep(everyMs);
+  }
+  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+}
+
+export interface Deployed {
+  dir: string;
+  city: CabinetCity;
+  centre: Centre | null;
+  agents: EdgeAgent[];
+  host: AgentHost;
+  credentials: Map<string, Credential>;
+  stop(): Promise<void>;
+}
+
+/** The small town in the deployed shape on loopback: cabinets, a centre on SQLite in a temp dir, one agent each. */
+export async function deploySmall(options: { intersections?: number; agentConfig?: Partial<AgentConfigInput>; centreUrl?: string; dir?: string } = {}): Promise<Deployed> {
+  const { scenario, network } = loadScenario('small');
+  const limit = options.intersections ?? network.intersections.length;
+  const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'gw-deploy-'));
+  const city = await CabinetCity.start({ scenario, network, protocol: 'mixed', basePort: portBlock(), warmupS: 120 });
+  const centre = await startCentreService({ scenario, network, sqliteFile: join(dir, 'centre.db'), databaseUrl: '', log: () => {} });
+  const ids = network.intersections.slice(0, limit).map((x) => x.id);
+  const credentials = await provisionAgents(centre.store, ids, Date.now());
+  const agents = buildFleet({ city, centreUrl: options.centreUrl ?? centre.url, credentials, dataDir: dir, config: options.agentConfig });
+  const host = new AgentHost(agents);
+  await host.start();
+  const deployed: Deployed = {
+    dir,
+    city,
+    centre,
+    agents,
+    host,
+    credentials,
+    stop: async () => {
+      await host.stop();
+      if (deployed.centre) await stopCentreService(deployed.centre);
+      await city.close();
+    },
+  };
+  return deployed;
+}

@@ -2,7 +2,9 @@
 // greenwave command line: `pnpm greenwave <command> [options]`
 import { GreenwaveError, toGreenwaveError } from '@greenwave/contracts';
 import { HelpRequested } from './commands/args.ts';
+import { adminCommand } from './commands/admin-command.ts';
 import { cabinetsCommand } from './commands/cabinets-command.ts';
+import { centreCommand } from './commands/centre-command.ts';
 import { commissionCommand } from './commands/commission-command.ts';
 import { evalCommand } from './commands/eval-command.ts';
 import { scenariosCommand, validateCommand } from './commands/file-commands.ts';
@@ -11,6 +13,8 @@ import { sumoEvalCommand } from './commands/sumo-eval-command.ts';
 
 const commands: Record<string, { run: (argv: readonly string[]) => Promise<void>; help: string }> = {
   start: { run: startCommand, help: 'run the city twin live under its controllers (Ctrl-C to stop)' },
+  centre: { run: centreCommand, help: 'run the centre alone (agents connect over WebSocket; API on the same port)' },
+  admin: { run: adminCommand, help: 'create-user (choose the password) or agent-token (issue an agent’s token)' },
   eval: { run: evalCommand, help: 'compare controllers on one scenario and seed; prints a table, writes JSON' },
   'sumo-eval': { run: sumoEvalCommand, help: 'greenwave controllers against SUMO’s own programs on a SUMO network (needs Debian sumo)' },
   cabinets: { run: cabinetsCommand, help: 'serve a scenario’s cabinets over Modbus TCP / OPC UA with the twin behind them' },

@@ -3,12 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { AgentConfigInput } from '@greenwave/contracts';
-import type { Centre } from '@greenwave/controller';
+import type { Centre, CentreStore } from '@greenwave/controller';
 import { AgentHost, type EdgeAgent } from '@greenwave/edge-agent';
 import { loadScenario } from '@greenwave/simulator';
 import { buildFleet, provisionAgents, type Credential } from '../src/deploy/agent-fleet.ts';
 import { CabinetCity } from '../src/deploy/cabinet-city.ts';
 import { startCentreService, stopCentreService } from '../src/deploy/centre-service.ts';
+import { FaultyLink } from './faulty-link.ts';
 
 /** A free block of ports for a field city (OPC UA on base - 1, Modbus on base + i). */
 export function portBlock(): number {
@@ -31,11 +32,12 @@ export interface Deployed {
   agents: EdgeAgent[];
   host: AgentHost;
   credentials: Map<string, Credential>;
+  link: FaultyLink | null;
   stop(): Promise<void>;
 }
 
 /** The small town in the deployed shape on loopback: cabinets, a centre on SQLite in a temp dir, one agent each. */
-export async function deploySmall(options: { intersections?: number; agentConfig?: Partial<AgentConfigInput>; centreUrl?: string; dir?: string } = {}): Promise<Deployed> {
+export async function deploySmall(options: { intersections?: number; agentConfig?: Partial<AgentConfigInput>; link?: boolean; dir?: string } = {}): Promise<Deployed> {
   const { scenario, network } = loadScenario('small');
   const limit = options.intersections ?? network.intersections.length;
   const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'gw-deploy-'));
@@ -43,7 +45,8 @@ export async function deploySmall(options: { intersections?: number; agentConfig
   const centre = await startCentreService({ scenario, network, sqliteFile: join(dir, 'centre.db'), databaseUrl: '', log: () => {} });
   const ids = network.intersections.slice(0, limit).map((x) => x.id);
   const credentials = await provisionAgents(centre.store, ids, Date.now());
-  const agents = buildFleet({ city, centreUrl: options.centreUrl ?? centre.url, credentials, dataDir: dir, config: options.agentConfig });
+  const link = options.link ? await FaultyLink.start(Number(new URL(centre.url).port)) : null;
+  const agents = buildFleet({ city, centreUrl: link?.url ?? centre.url, credentials, dataDir: dir, config: options.agentConfig });
   const host = new AgentHost(agents);
   await host.start();
   const deployed: Deployed = {
@@ -53,11 +56,32 @@ export async function deploySmall(options: { intersections?: number; agentConfig
     agents,
     host,
     credentials,
+    link,
     stop: async () => {
       await host.stop();
+      await link?.close();
       if (deployed.centre) await stopCentreService(deployed.centre);
       await city.close();
     },
   };
   return deployed;
+}
+
+/** Lanes per measurement of an intersection (the twin's camera reports every inbound lane). */
+export function laneCount(d: Deployed, intersectionId: string): number {
+  const j = d.city.twin.junctions.find((x) => x.id === intersectionId)!;
+  return j.approaches.reduce((n, a) => n + a.lanes.length, 0);
+}
+
+/** What the centre stored for one intersection: measurement samples (lane rows), events, alarms, the agent's mark. */
+export async function storedFor(store: CentreStore, intersectionId: string, agentId: string) {
+  const rows = await store.measurements(intersectionId, 0, Number.MAX_SAFE_INTEGER, '1m');
+  const quarter = await store.measurements(intersectionId, 0, Number.MAX_SAFE_INTEGER, '15m');
+  return {
+    samples: rows.reduce((s, r) => s + r.samples, 0),
+    samples15: quarter.reduce((s, r) => s + r.samples, 0),
+    events: await store.eventCount(intersectionId),
+    alarms: (await store.alarms({ intersectionId, limit: 100_000 })).length,
+    lastSeq: Number((await store.agent(agentId))?.last_seq ?? -1),
+  };
 }

@@ -11,7 +11,7 @@ export const AgentConfig = z
     outboxPath: z.string().min(1).meta({ description: 'SQLite file of the store-and-forward outbox' }),
     configVersion: z.string().min(1).default('1'),
     localControl: z.enum(['actuated', 'density']).default('actuated').meta({ description: 'Algorithm the agent runs alone when the centre is lost' }),
-    centreTimeoutMs: z.number().int().min(200).max(60_000).default(1000).meta({ description: 'Silence after which the centre counts as lost' }),
+    centreTimeoutMs: z.number().int().min(200).max(60_000).default(700).meta({ description: 'Silence after which the centre counts as lost' }),
     maxInFlight: z.number().int().min(1).max(10_000).default(200).meta({ description: 'Unacknowledged messages on the wire at most (back-pressure)' }),
     maxOutboxRows: z.number().int().min(100).max(100_000_000).default(1_000_000).meta({ description: 'Outbox rows at most: beyond this new measurements are counted as dropped (events and alarms are always kept)' }),
     statusPollMs: z.number().int().min(50).max(5000).default(250).meta({ description: 'Cabinet status poll period: the time resolution of the signal events' }),

@@ -138,7 +138,10 @@ export class Centre {
             socket.end('HTTP/1.1 401 Unauthorized\r\n\r\n');
             return;
           }
-          this.liveWss!.handleUpgrade(req, socket, head, (ws) => ws.send(JSON.stringify({ type: 'live', intersections: this.liveSummary() })));
+          this.liveWss!.handleUpgrade(req, socket, head, (ws) => {
+            ws.on('error', () => ws.terminate());
+            ws.send(JSON.stringify({ type: 'live', intersections: this.liveSummary() }));
+          });
         });
       } else socket.end('HTTP/1.1 404 Not Found\r\n\r\n');
     });
@@ -187,6 +190,11 @@ export class Centre {
         ws.close(4401, 'no hello');
       }
     }, 5000);
+    // a broken frame (bad RSV bits, bad UTF-8, too large) closes this connection only
+    ws.on('error', (error) => {
+      this.metrics.badMessages.inc();
+      this.log({ level: 'warn', msg: 'agent connection error', agent: session?.agentId ?? null, error: error.message });
+    });
     ws.on('close', () => {
       clearTimeout(helloTimer);
       if (session && this.sessions.get(session.agentId) === session) {

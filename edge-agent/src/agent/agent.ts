@@ -38,6 +38,7 @@ export interface AgentStats {
   measurements: number;
   measurementsDropped: number;
   eventsLogged: number;
+  alarms: number;
   sent: number;
   ackedSeq: number;
   connects: number;
@@ -70,6 +71,7 @@ export class EdgeAgent {
     measurements: 0,
     measurementsDropped: 0,
     eventsLogged: 0,
+    alarms: 0,
     sent: 0,
     ackedSeq: 0,
     connects: 0,
@@ -93,7 +95,9 @@ export class EdgeAgent {
   private pausedUntilMs = 0;
   private backoffMs = 100;
   private reconnectTimer: NodeJS.Timeout | null = null;
-  private timers: NodeJS.Timeout[] = [];
+  private pollTimer: NodeJS.Timeout | undefined;
+  private secondTimer: NodeJS.Timeout | undefined;
+  private watchTimer: NodeJS.Timeout | undefined;
   private lastReading: CabinetStatusReading | null = null;
   private lastLanes: LaneMeasurement[] = [];
   private pendingEvents: { timeMs: number; code: number; param: number }[] = [];
@@ -128,17 +132,31 @@ export class EdgeAgent {
       // not fatal: the agent keeps measuring and storing, and retries the cabinet on every poll
       this.raise('cabinet-unreachable', 'critical', `cabinet ${this.driver.address}: ${(error as Error).message}`);
     }
-    this.timers.push(setInterval(() => void this.poll(), this.config.statusPollMs));
-    this.timers.push(setInterval(() => this.everySecond(), 1000));
-    this.timers.push(setInterval(() => this.watch(), WATCH_MS));
+    this.pollTimer = setInterval(() => void this.poll(), this.config.statusPollMs);
+    this.secondTimer = setInterval(() => this.everySecond(), 1000);
+    this.watchTimer = setInterval(() => this.watch(), WATCH_MS);
     this.connect();
+  }
+
+  /** Stops taking measurements and polling (the link stays) and waits until the centre has everything. */
+  async drain(timeoutMs = 30_000): Promise<void> {
+    clearInterval(this.pollTimer);
+    clearInterval(this.secondTimer);
+    this.flushEvents(this.clock());
+    const started = performance.now();
+    while (this.outbox.size > 0) {
+      if (performance.now() - started > timeoutMs) throw new Error(`agent ${this.config.agentId}: ${this.outbox.size} messages still unacknowledged after ${timeoutMs} ms`);
+      this.pump();
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
   }
 
   /** Stops everything; what is in the outbox stays there for the next start. */
   async stop(): Promise<void> {
     this.stopped = true;
-    for (const t of this.timers) clearInterval(t);
-    this.timers = [];
+    clearInterval(this.pollTimer);
+    clearInterval(this.secondTimer);
+    clearInterval(this.watchTimer);
     if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
     this.ws?.terminate();
     this.ws = null;
@@ -393,14 +411,7 @@ export class EdgeAgent {
         }),
       );
     }
-    if (this.pendingEvents.length > 0) {
-      for (let i = 0; i < this.pendingEvents.length; i += 1000) {
-        const events = this.pendingEvents.slice(i, i + 1000).map((e) => ({ intersectionId: this.config.intersectionId, ...e }));
-        this.outbox.append({ type: 'events', events } as never, now);
-        this.stats.eventsLogged += events.length;
-      }
-      this.pendingEvents = [];
-    }
+    this.flushEvents(now);
     if (this.lastLanes.length > 0) {
       if (this.outbox.size < this.config.maxOutboxRows) {
         this.outbox.append({ type: 'measurement', timeMs: now, lanes: this.lastLanes }, now);
@@ -411,17 +422,28 @@ export class EdgeAgent {
     if (this.control === 'local') void this.decideLocally();
   }
 
+  private flushEvents(now: number): void {
+    for (let i = 0; i < this.pendingEvents.length; i += 1000) {
+      const events = this.pendingEvents.slice(i, i + 1000).map((e) => ({ intersectionId: this.config.intersectionId, ...e }));
+      this.outbox.append({ type: 'events', events } as never, now);
+      this.stats.eventsLogged += events.length;
+    }
+    this.pendingEvents = [];
+  }
+
   // ---------------------------------------------------------------- alarms
 
   private raise(code: Alarm['code'], severity: Alarm['severity'], message: string): void {
     if (this.activeAlarms.has(code)) return;
     this.activeAlarms.add(code);
+    this.stats.alarms++;
     this.outbox.append({ type: 'alarm', alarm: { code, severity, message: message.slice(0, 500), timeMs: this.clock(), active: true } }, this.clock());
     this.pump();
   }
 
   private clear(code: Alarm['code'], message: string): void {
     if (!this.activeAlarms.delete(code)) return;
+    this.stats.alarms++;
     this.outbox.append({ type: 'alarm', alarm: { code, severity: 'info', message, timeMs: this.clock(), active: false } }, this.clock());
     this.pump();
   }

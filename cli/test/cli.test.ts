@@ -2,6 +2,7 @@ import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { connect } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
@@ -59,27 +60,45 @@ describe('greenwave CLI', () => {
     expect(greenwave(['validate', '--file', join(root, 'simulator', 'scenarios', 'danang.yaml')]).out).toMatch(/valid scenario/);
   });
 
-  it('start shows the live table and stops cleanly on Ctrl-C', async () => {
-    const child: ChildProcess = spawn(tsx, [main, 'start', '--scenario', 'small', '--speed', '100', '--every', '0.5'], { cwd: root, env: { ...process.env, NO_COLOR: '1' } });
+  it('start runs the deployed shape, serves the API, and Ctrl-C stops everything', async () => {
+    const data = mkdtempSync(join(tmpdir(), 'gw-start-'));
+    const basePort = 20_000 + Math.floor(Math.random() * 400) * 100;
+    const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', main, 'start', '--scenario', 'small', '--port', '0', '--base-port', String(basePort), '--data', data, '--every', '1'], {
+      cwd: root,
+      env: { ...process.env, NO_COLOR: '1', DATABASE_URL: '' },
+    });
     let out = '';
     child.stdout!.on('data', (d) => (out += d));
     child.stderr!.on('data', (d) => (out += d));
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no live table within 60 s:\n${out}`)), 60_000);
+      const timer = setTimeout(() => reject(new Error(`no live summary within 90 s:\n${out}`)), 90_000);
       const check = setInterval(() => {
-        if ((out.match(/vehicles in network/g) ?? []).length >= 3) {
+        if ((out.match(/agents 15\/15 online/g) ?? []).length >= 2) {
           clearInterval(check);
           clearTimeout(timer);
           resolve();
         }
       }, 100);
     });
+    expect(out).toMatch(/\d\d:\d\d:\d\d · agents 15\/15 online · stored \d+\/s · commands \d+\/s · meas→cabinet p99 (\d+ ms|–) · vehicles [\d,]+ · mean delay/);
+    const api = /centre API {3}(http:\/\/127\.0\.0\.1:\d+)\/api/.exec(out)![1]!;
+    const [username, password] = readFileSync(join(data, 'demo-login.txt'), 'utf8').split('\n');
+    const login = await fetch(`${api}/api/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }) });
+    expect(login.status).toBe(200);
+    const { token } = (await login.json()) as { token: string };
+    const list = (await (await fetch(`${api}/api/intersections`, { headers: { authorization: `Bearer ${token}` } })).json()) as { intersections: { online: boolean }[] };
+    expect(list.intersections.filter((x) => x.online)).toHaveLength(15);
     child.kill('SIGINT');
     const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
     expect(code).toBe(0);
-    expect(out).toMatch(/\d\d:\d\d:\d\d {2}vehicles in network [\d,]+ {2}waiting to enter \d+ {2}trips done [\d,]+ {2}mean delay so far/);
-    expect(out).toMatch(/worst 5 by queue\s+longest lane queue m\s+queued vehicles\s+controller\s+signal/);
-    expect(out).toMatch(/Núi Thành – Phan Đăng Lưu \(density\)/);
-    expect(out).toMatch(/stopped at \d\d:\d\d:\d\d after \d+ simulated s/);
-  });
+    expect(out).toMatch(/stopping: agents… centre… cabinets… stopped after \d+ s\./);
+    // nothing left listening: the API and the first cabinet refuse connections
+    await expect(fetch(`${api}/health`)).rejects.toThrow();
+    const probe = await new Promise<boolean>((resolve) => {
+      const socket = connect(basePort, '127.0.0.1');
+      socket.once('connect', () => (socket.destroy(), resolve(true)));
+      socket.once('error', () => resolve(false));
+    });
+    expect(probe).toBe(false);
+  }, 150_000);
 });

@@ -1,106 +1,145 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
 import { secondsToClock } from '@greenwave/contracts';
-import { Twin, laneQueue, loadScenario } from '@greenwave/simulator';
-import { CityRunner } from '@greenwave/controller';
+import { type Centre, hashPassword } from '@greenwave/controller';
+import { AgentHost, quantile } from '@greenwave/edge-agent';
+import { laneQueue, loadScenario } from '@greenwave/simulator';
+import { buildFleet, provisionAgents } from '../deploy/agent-fleet.ts';
+import { CabinetCity } from '../deploy/cabinet-city.ts';
+import { startCentreService, stopCentreService } from '../deploy/centre-service.ts';
 import { type FlagSpec, parseFlags, usageError } from './args.ts';
-import { formatTable } from './table.ts';
 
 export const startFlags: FlagSpec[] = [
   { name: 'scenario', kind: 'string', description: 'scenario name or YAML path', default: 'danang' },
-  { name: 'speed', kind: 'number', description: 'simulated seconds per wall second', default: 1 },
-  { name: 'every', kind: 'number', description: 'print the live table every this many wall seconds', default: 5 },
-  { name: 'duration', kind: 'number', description: 'stop after this many simulated seconds (default: until Ctrl-C)' },
+  { name: 'port', kind: 'number', description: 'centre API/WebSocket port (agents’ health on port + 1; 0: any free port)', default: 8080 },
+  { name: 'base-port', kind: 'number', description: 'Modbus cabinet i on base-port + i, OPC UA on base-port - 1', default: 15020 },
+  { name: 'data', kind: 'string', description: 'data directory (SQLite database, agent configs and outboxes)', default: 'data' },
+  { name: 'every', kind: 'number', description: 'print the live summary every this many seconds', default: 5 },
+  { name: 'duration', kind: 'number', description: 'stop after this many seconds (default: until Ctrl-C)' },
 ];
 
-/** Runs the whole city live under its configured controllers and prints a compact table until Ctrl-C. */
+const DEMO_USER = 'demo-admin';
+
+/**
+ * The whole system in its deployed shape on one machine: the twin's traffic and cabinets (Modbus TCP and OPC UA on
+ * loopback), one edge agent per intersection (own config file, outbox and connection), and the centre on SQLite.
+ * Prints the API URL and a one-line live summary until Ctrl-C, then stops everything.
+ */
 export async function startCommand(argv: readonly string[]): Promise<void> {
   const flags = parseFlags(argv, startFlags, 'start');
-  const speed = Number(flags.speed);
   const every = Number(flags.every);
-  if (!(speed > 0 && speed <= 1000)) throw usageError('start', startFlags, `--speed must be in (0, 1000], got ${flags.speed}`);
   if (!(every >= 0.5 && every <= 3600)) throw usageError('start', startFlags, `--every must be 0.5..3600 s, got ${flags.every}`);
+  const port = Number(flags.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65534) throw usageError('start', startFlags, `--port must be 0..65534, got ${flags.port}`);
+  const basePort = Number(flags['base-port']);
+  if (!Number.isInteger(basePort) || basePort < 1025 || basePort > 60000) throw usageError('start', startFlags, `--base-port must be 1025..60000, got ${flags['base-port']}`);
   const duration = flags.duration === undefined ? Infinity : Number(flags.duration);
   if (!(duration > 0)) throw usageError('start', startFlags, `--duration must be positive, got ${flags.duration}`);
+  const dataDir = String(flags.data);
 
   const { scenario, network } = loadScenario(String(flags.scenario));
-  const twin = new Twin({ scenario, network });
-  const runner = new CityRunner(twin, (j) => j.intersection.control ?? scenario.control.default, scenario.control.decisionIntervalS);
-  const kinds = new Map<string, number>();
-  for (const m of runner.managed) kinds.set(m.controller.kind, (kinds.get(m.controller.kind) ?? 0) + 1);
-  console.log(`greenwave twin · ${scenario.name} · ${network.intersections.length} signalised intersections · ${network.edges.length} road links`);
-  console.log(`controllers: ${[...kinds].map(([k, n]) => `${k} ×${n}`).join(', ')} · pilots: ${runner.managed.filter((m) => m.junction.intersection.control).map((m) => `${m.junction.intersection.name} (${m.controller.kind})`).join(', ')}`);
-  process.stdout.write(`warming up ${scenario.warmupS} s of traffic before ${scenario.startTime}... `);
-  for (let s = 0; s < scenario.warmupS; s++) {
-    twin.step();
-    runner.tick();
-  }
-  twin.startWindow(Infinity);
-  console.log(`done. Live at ×${speed}; Ctrl-C to stop.\n`);
+  console.log(`greenwave · ${scenario.name} · ${network.intersections.length} signalised intersections · deployed shape: cabinets + one agent each + centre`);
+  const city = await CabinetCity.start({
+    scenario,
+    network,
+    protocol: 'mixed',
+    basePort,
+    onProgress: (done, total) => process.stdout.write(`\rwarming up traffic ${done}/${total} s`),
+  });
+  const modbus = city.field.devices.filter((d) => d.protocol === 'modbus').length;
+  console.log(`\rcabinets on line: ${modbus} Modbus TCP (ports ${basePort}…), ${city.field.devices.length - modbus} OPC UA (port ${basePort - 1})`);
 
-  let stopped = false;
-  let simulated = 0;
+  const logFile = join(dataDir, 'greenwave.log');
+  const logLines: string[] = [];
+  const log = (record: Record<string, unknown>) => {
+    logLines.push(JSON.stringify({ t: new Date().toISOString(), ...record }));
+    if (logLines.length >= 200) flushLog();
+  };
+  const flushLog = () => {
+    if (logLines.length === 0) return;
+    writeFileSync(logFile, `${logLines.join('\n')}\n`, { flag: 'a' });
+    logLines.length = 0;
+  };
+  let centre: Centre;
+  try {
+    centre = await startCentreService({ scenario, network, sqliteFile: join(dataDir, 'greenwave.db'), port, log });
+  } catch (error) {
+    await city.close();
+    throw error;
+  }
+  // demo only: a fresh random password each start (outside the demo an admin is created with `admin create-user`)
+  const password = randomBytes(12).toString('base64url');
+  if (await centre.store.user(DEMO_USER)) await centre.store.setPassword(DEMO_USER, await hashPassword(password));
+  else await centre.store.createUser(DEMO_USER, await hashPassword(password), 'admin', Date.now());
+  writeFileSync(join(dataDir, 'demo-login.txt'), `${DEMO_USER}\n${password}\n`, { mode: 0o600 });
+
+  const credentials = await provisionAgents(centre.store, network.intersections.map((x) => x.id), Date.now());
+  const agents = buildFleet({ city, centreUrl: centre.url, credentials, dataDir, config: { statusPollMs: 500 }, log });
+  const host = new AgentHost(agents);
+  await host.start();
+  const agentsUrl = await host.serve(port === 0 ? 0 : port + 1);
+  console.log(`centre API   ${centre.url}/api (OpenAPI: ${centre.url}/api/openapi.json, live: ${centre.url.replace('http', 'ws')}/live)`);
+  console.log(`health       ${centre.url}/health · ${centre.url}/metrics · agents ${agentsUrl}/health · ${agentsUrl}/metrics`);
+  console.log(`demo login   ${DEMO_USER} / ${password} (also in ${join(dataDir, 'demo-login.txt')}) · log ${logFile}`);
+  console.log('Ctrl-C stops everything.\n');
+
+  let stopping = false;
+  let resolveStop: () => void = () => {};
+  const stopped = new Promise<void>((resolve) => (resolveStop = resolve));
   const stop = () => {
-    if (stopped) return;
-    stopped = true;
-    console.log(`\nstopped at ${secondsToClock(twin.timeOfDayS)} after ${simulated} simulated s.`);
-    printTable(twin, runner);
+    if (stopping) return;
+    stopping = true;
+    resolveStop();
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
   const started = performance.now();
-  let nextPrint = started + every * 1000;
-  printTable(twin, runner);
-  while (!stopped && simulated < duration) {
-    const due = Math.floor(((performance.now() - started) / 1000) * speed);
-    while (simulated < due && simulated < duration && !stopped) {
-      twin.step();
-      runner.tick();
-      simulated++;
+  let lastStored = 0;
+  let lastCommands = 0;
+  let lastT = started;
+  const summary = () => {
+    const now = performance.now();
+    const dt = (now - lastT) / 1000;
+    const stats = centre.ingestStats;
+    const commands = agents.reduce((n, a) => n + a.stats.commandsApplied, 0);
+    const online = agents.filter((a) => a.connected).length;
+    const local = agents.filter((a) => a.control === 'local').length;
+    const trips = city.twin.allTrips;
+    let worst = { name: '–', queue: 0 };
+    for (const j of city.twin.junctions) for (const a of j.approaches) for (const lane of a.lanes) {
+      const q = laneQueue(lane).lengthM;
+      if (q > worst.queue) worst = { name: j.intersection.name, queue: q };
     }
-    if (performance.now() >= nextPrint) {
-      printTable(twin, runner);
-      nextPrint += every * 1000;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  if (!stopped) stop();
-}
-
-function printTable(twin: Twin, runner: CityRunner): void {
-  const t = twin.allTrips;
-  const meanDelay = t.completed > 0 ? (t.timeLossS / t.completed).toFixed(1) : '–';
-  const worst = runner.managed
-    .map((m) => {
-      let queue = 0;
-      let vehicles = 0;
-      for (const a of m.junction.approaches) {
-        for (const lane of a.lanes) {
-          const q = laneQueue(lane);
-          queue = Math.max(queue, q.lengthM);
-          vehicles += q.vehicles;
-        }
-      }
-      return { m, queue, vehicles };
-    })
-    .sort((a, b) => b.queue - a.queue)
-    .slice(0, 5);
-  console.log(
-    `${secondsToClock(twin.timeOfDayS)}  vehicles in network ${twin.inNetwork.toLocaleString('en-US')}  waiting to enter ${twin.waitingToEnter}  ` +
-      `trips done ${t.completed.toLocaleString('en-US')}  mean delay so far ${meanDelay} s/trip`,
-  );
-  console.log(
-    formatTable(
-      ['worst 5 by queue', 'longest lane queue m', 'queued vehicles', 'controller', 'signal'],
-      worst.map(({ m, queue, vehicles }) => [
-        m.junction.intersection.name,
-        Math.round(queue),
-        vehicles,
-        m.controller.kind,
-        m.junction.cabinet.isDark() ? 'FLASH' : `green ${m.junction.cabinet.status().greens.join('+') || '(changing)'}`,
-      ]),
-    )
-      .split('\n')
-      .map((line) => `  ${line}`)
-      .join('\n'),
-  );
-  console.log('');
+    const latency = quantile(agents.flatMap((a) => a.stats.decisionLatencyMs.slice(-50)), 0.99);
+    console.log(
+      [
+        secondsToClock(city.twin.timeOfDayS),
+        `agents ${online}/${agents.length} online${local ? `, ${local} local` : ''}`,
+        `stored ${((stats.stored - lastStored) / dt).toFixed(0)}/s`,
+        `commands ${((commands - lastCommands) / dt).toFixed(0)}/s`,
+        `meas→cabinet p99 ${latency === null ? '–' : `${latency.toFixed(0)} ms`}`,
+        `vehicles ${city.twin.inNetwork.toLocaleString('en-US')}`,
+        `mean delay ${trips.completed > 0 ? (trips.timeLossS / trips.completed).toFixed(1) : '–'} s`,
+        `worst queue ${Math.round(worst.queue)} m at ${worst.name}`,
+      ].join(' · '),
+    );
+    lastStored = stats.stored;
+    lastCommands = commands;
+    lastT = now;
+    flushLog();
+  };
+  const timer = setInterval(summary, every * 1000);
+  const limit = Number.isFinite(duration) ? setTimeout(stop, duration * 1000) : null;
+  await stopped;
+  clearInterval(timer);
+  if (limit) clearTimeout(limit);
+  process.stdout.write('\nstopping: agents… ');
+  await host.stop();
+  process.stdout.write('centre… ');
+  await stopCentreService(centre);
+  process.stdout.write('cabinets… ');
+  await city.close();
+  flushLog();
+  console.log(`stopped after ${((performance.now() - started) / 1000).toFixed(0)} s.`);
 }

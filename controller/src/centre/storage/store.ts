@@ -206,6 +206,12 @@ export class CentreStore {
     await this.db.insertInto('users').values({ username, password_hash: passwordHash, role, created_ms: nowMs }).execute();
   }
 
+  async setPassword(username: string, passwordHash: string): Promise<void> {
+    await this.db.updateTable('users').set({ password_hash: passwordHash }).where('username', '=', username).execute();
+    // a new password ends every session of the user
+    await this.db.deleteFrom('sessions').where('username', '=', username).execute();
+  }
+
   user(username: string) {
     return this.db.selectFrom('users').selectAll().where('username', '=', username).executeTakeFirst();
   }

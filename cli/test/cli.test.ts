@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { connect } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { CentreStore, openDatabase, tokenHash, verifyPassword } from '@greenwave/controller';
+import { loadScenario } from '@greenwave/simulator';
 import { describe, expect, it } from 'vitest';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -59,6 +61,33 @@ describe('greenwave CLI', () => {
     expect(run.err).toMatch(/control\.default\.kind: .* \(got "maxpresure"\)/);
     expect(greenwave(['validate', '--file', join(root, 'simulator', 'scenarios', 'danang.yaml')]).out).toMatch(/valid scenario/);
   });
+
+  it('admin create-user takes the password from stdin (no default) and agent-token issues a token', async () => {
+    const db = join(mkdtempSync(join(tmpdir(), 'gw-admin-')), 'centre.db');
+    const run = (args: string[], input = '') => {
+      const r = spawnSync(tsx, [main, 'admin', ...args, '--db', db], { cwd: root, encoding: 'utf8', input, env: { ...process.env, NO_COLOR: '1', DATABASE_URL: '' } });
+      return { code: r.status, out: r.stdout, err: r.stderr };
+    };
+    expect(run(['create-user', '--username', 'ops1', '--role', 'operator'], 'short\n')).toMatchObject({ code: 2, err: expect.stringMatching(/at least 10 characters/) });
+    expect(run(['create-user', '--username', 'ops1', '--role', 'boss'], 'long enough pw\n')).toMatchObject({ code: 2, err: expect.stringMatching(/--role must be one of operator, technician, police, admin, got "boss"/) });
+    expect(run(['create-user', '--username', 'ops1', '--role', 'operator'], 'long enough pw\n')).toMatchObject({ code: 0, out: expect.stringMatching(/created operator "ops1"/) });
+    expect(run(['create-user', '--username', 'ops1', '--role', 'operator'], 'long enough pw\n')).toMatchObject({ code: 2, err: expect.stringMatching(/already exists/) });
+    expect(run(['agent-token', '--scenario', 'small', '--intersection', 'nowhere'])).toMatchObject({ code: 2, err: expect.stringMatching(/no intersection "nowhere" in scenario small/) });
+    const { network } = loadScenario('small');
+    const issued = run(['agent-token', '--scenario', 'small', '--intersection', network.intersections[0]!.id]);
+    expect(issued.code).toBe(0);
+    const { token, agentId } = JSON.parse(issued.out) as { token: string; agentId: string };
+    const store = new CentreStore(await openDatabase({ sqliteFile: db, url: '' }));
+    try {
+      const user = await store.user('ops1');
+      expect(await verifyPassword('long enough pw', user!.password_hash)).toBe(true);
+      expect(await verifyPassword('wrong password', user!.password_hash)).toBe(false);
+      expect((await store.agent(agentId))!.token_hash).toBe(tokenHash(token));
+      expect((await store.auditLog()).map((e) => e.action)).toEqual(['agent:token', 'user:create']);
+    } finally {
+      await store.close();
+    }
+  }, 60_000);
 
   it('start runs the deployed shape, serves the API, and Ctrl-C stops everything', async () => {
     const data = mkdtempSync(join(tmpdir(), 'gw-start-'));

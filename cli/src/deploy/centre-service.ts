@@ -10,11 +10,13 @@ export interface CentreServiceOptions {
   port?: number;
   host?: string;
   log?: (record: Record<string, unknown>) => void;
+  /** An already opened store (tests); otherwise one is opened from the URL or file. */
+  store?: CentreStore;
 }
 
 /** Opens the centre's database (migrating it) and starts the centre for a scenario's intersections. */
 export async function startCentreService(options: CentreServiceOptions): Promise<Centre> {
-  const store = new CentreStore(await openDatabase({ url: options.databaseUrl ?? process.env.DATABASE_URL ?? '', sqliteFile: options.sqliteFile }));
+  const store = options.store ?? new CentreStore(await openDatabase({ url: options.databaseUrl ?? process.env.DATABASE_URL ?? '', sqliteFile: options.sqliteFile }));
   const centre = new Centre({
     store,
     intersections: options.network.intersections,

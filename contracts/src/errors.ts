@@ -51,7 +51,13 @@ export function formatIssue(issue: ValidationIssue): string {
 
 function describeValue(value: unknown): string {
   if (value === undefined) return 'nothing';
-  const text = JSON.stringify(value);
+  let text: string | undefined;
+  try {
+    text = JSON.stringify(value);
+  } catch {
+    // too deeply nested (or cyclic) to print: say what it is
+    return Array.isArray(value) ? 'a deeply nested array' : typeof value === 'object' ? 'a deeply nested object' : typeof value;
+  }
   if (text === undefined) return String(value);
   return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }

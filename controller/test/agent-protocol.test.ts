@@ -287,13 +287,50 @@ describe('agent WebSocket protocol', () => {
       expect(await lastSeq('agent-x')).toBe(before);
     });
 
-    it('a deeply nested value is answered with a non-fatal bad-message (the parser throws a RangeError on it, see report)', async () => {
+    it('a deeply nested value is answered with a non-fatal bad-message naming the path', async () => {
       const depth = 20_000;
       c.send(`{"type":"measurement","seq":3,"timeMs":0,"lanes":[${'['.repeat(depth)}${']'.repeat(depth)}]}`);
       const error = await c.next('error');
       expect(error).toMatchObject({ code: 'bad-message', fatal: false });
+      expect((error as { message: string }).message).toMatch(/lanes\[0\].*deeply nested array/);
       c.send(measurement(id(), 3));
       expect(await c.next('ack')).toEqual({ type: 'ack', seq: 3 });
+    });
+  });
+
+  describe('messages right behind the hello, and clocks', () => {
+    it('a measurement sent right behind the hello (before the welcome) is stored, not refused', async () => {
+      await register('agent-eager', ids[1]!);
+      const c = await open();
+      c.send(hello('agent-eager'));
+      c.send(measurement(ids[1]!, 1));
+      await c.next('welcome');
+      expect(await c.next('ack')).toEqual({ type: 'ack', seq: 1 });
+      expect(await lastSeq('agent-eager')).toBe(1);
+    });
+
+    it('two hellos back to back: the second is refused, the first session stays', async () => {
+      await register('agent-twice', ids[1]!);
+      const c = await open();
+      c.send(hello('agent-twice'));
+      c.send(hello('agent-twice'));
+      await c.next('welcome');
+      expect(await c.next('error')).toMatchObject({ code: 'bad-message', fatal: false, message: expect.stringMatching(/already said hello/) });
+      expect(centre.sessions.get('agent-twice')).toBeDefined();
+      c.send(measurement(ids[1]!, 1));
+      expect(await c.next('ack')).toEqual({ type: 'ack', seq: 1 });
+    });
+
+    it('a future-dated measurement is stored but does not freeze the live lanes', async () => {
+      await register('agent-clock', ids[2]!);
+      const c = await connected('agent-clock');
+      const live = centre.live[centre.byId.get(ids[2]!)!]!;
+      c.send(measurement(ids[2]!, 1, Date.now() + 86_400_000));
+      expect(await c.next('ack')).toEqual({ type: 'ack', seq: 1 });
+      const now = Date.now();
+      c.send(measurement(ids[2]!, 2, now));
+      expect(await c.next('ack')).toEqual({ type: 'ack', seq: 2 });
+      expect(live.lanesTimeMs).toBe(now);
     });
   });
 

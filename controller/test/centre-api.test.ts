@@ -340,6 +340,10 @@ describe('centre HTTP API', () => {
       expect(msg).toMatch(/65536/);
       const huge = JSON.stringify({ username: 'a', password: 'p'.repeat(1024 * 1024) });
       expectError(await callFresh('POST', '/api/login', huge), 413, 'too-large');
+      // on a shared keep-alive connection (fetch's pool) the next requests are still answered
+      const again = await call('PUT', `/api/intersections/${target()}/controller`, { token: tokens.admin, raw: huge });
+      expect(again.status).toBe(413);
+      for (let i = 0; i < 3; i++) expect((await call('GET', '/health', {})).status).toBe(200);
       // just under the limit is read (and then refused by the schema, not the size)
       const under = JSON.stringify({ controller: { kind: 'fixed' }, reason: 'x'.repeat(60 * 1024) });
       expectError(await call('PUT', `/api/intersections/${target()}/controller`, { token: tokens.admin, raw: under }), 422, 'invalid-body');

@@ -205,10 +205,14 @@ export class Centre {
         this.log({ level: 'info', msg: 'agent disconnected', agent: session.agentId, intersection: session.intersectionId });
       }
     });
+    // one message at a time per connection, in order: a measurement right behind the hello sees the session
+    let chain = Promise.resolve();
     ws.on('message', (data: Buffer) => {
-      void this.onAgentMessage(ws, data, session, (s) => (session = s)).catch((error: Error) => {
-        this.log({ level: 'error', msg: 'agent message failed', error: error.message });
-      });
+      chain = chain
+        .then(() => this.onAgentMessage(ws, data, session, (s) => (session = s)))
+        .catch((error: Error) => {
+          this.log({ level: 'error', msg: 'agent message failed', error: error.message });
+        });
     });
   }
 
@@ -273,11 +277,11 @@ export class Centre {
           this.send(ws, { type: 'error', code: 'overloaded', message: 'centre is busy; keep it in your outbox and resend', fatal: false });
           return;
         }
-        // replayed measurements are stored but not decided on: only the newest, and only if it is fresh
-        if (message.type === 'measurement' && message.timeMs > live.lanesTimeMs) {
+        // replayed (old) and future-dated measurements are stored but not decided on: only fresh ones are live
+        if (message.type === 'measurement' && Math.abs(this.clock() - message.timeMs) < STALE_MS) {
           live.lanes = message.lanes;
           live.lanesTimeMs = message.timeMs;
-          if (Math.abs(this.clock() - message.timeMs) < STALE_MS) this.decideFor(session, message.seq);
+          this.decideFor(session, message.seq);
         }
     }
   }

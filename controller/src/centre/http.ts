@@ -44,11 +44,13 @@ interface Route {
 export const MAX_BODY_BYTES = 64 * 1024;
 
 async function readBody(req: IncomingMessage): Promise<string> {
+  const declared = Number(req.headers['content-length'] ?? 0);
+  if (declared > MAX_BODY_BYTES) throw new HttpError(413, 'too-large', `request body of ${declared} bytes is over the ${MAX_BODY_BYTES}-byte limit`);
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
     size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) throw new HttpError(413, 'too-large', `request body over ${MAX_BODY_BYTES} bytes`);
+    if (size > MAX_BODY_BYTES) throw new HttpError(413, 'too-large', `request body over the ${MAX_BODY_BYTES}-byte limit`);
     chunks.push(chunk as Buffer);
   }
   return Buffer.concat(chunks).toString('utf8');
@@ -104,7 +106,8 @@ export class Router {
       const { route, params } = found;
       let caller: Caller | null = null;
       const header = req.headers.authorization;
-      if (header) {
+      // open endpoints ignore credentials (a stale token must not hide /health)
+      if (header && route.permission !== null) {
         const m = /^Bearer\s+(\S+)$/.exec(header);
         if (!m) throw new HttpError(401, 'unauthorised', 'Authorization must be "Bearer <token>"');
         caller = await this.authenticate(m[1]!);
@@ -142,6 +145,8 @@ export class Router {
     }
     const status = reply.status ?? 200;
     const headers: Record<string, string> = { 'cache-control': 'no-store', ...reply.headers };
+    // the rest of an oversized body is not read: close the connection so the next request does not land in it
+    if (status === 413) headers.connection = 'close';
     if (reply.text !== undefined) {
       res.writeHead(status, { 'content-type': reply.contentType ?? 'text/plain; charset=utf-8', ...headers });
       res.end(reply.text);

@@ -1,8 +1,11 @@
 // `pnpm bench`: measures each budgeted quantity, prints it beside its budget, exits 1 when one is broken.
 import { controllerKinds } from '@greenwave/contracts';
 import { type Budget, loadBudgets, percentile, withinBudget } from './budgets.ts';
+import { type CentreIngestRun, centreIngest } from './centre-ingest.ts';
 import { decisionTicksMs } from './decision-tick.ts';
 import { fieldRoundTrips } from './field-roundtrip.ts';
+import { measurementToCabinet } from './measurement-to-cabinet.ts';
+import { statusApi } from './status-api.ts';
 import { measureTraciSpeed } from './traci-speed.ts';
 import { runTwinHour } from './twin-speed.ts';
 
@@ -22,11 +25,12 @@ const budget = (id: string) => {
   return b;
 };
 const rows: Row[] = [];
-const row = (measure: string, values: number[], b: Budget, note: string) => {
-  const p50 = percentile(values, 0.5);
-  const p99 = percentile(values, 0.99);
+/** A row from statistics computed elsewhere (e.g. autocannon's histograms). */
+const rowOf = (measure: string, p50: number, p99: number, b: Budget, note: string) => {
   rows.push({ measure, p50, p99, budget: b, ok: withinBudget(b, b.statistic === 'p50' ? p50 : p99), note });
 };
+const row = (measure: string, values: number[], b: Budget, note: string) => rowOf(measure, percentile(values, 0.5), percentile(values, 0.99), b, note);
+const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
 
 const only = process.argv.slice(2).find((a) => a.startsWith('--only='))?.slice('--only='.length);
 const want = (id: string) => !only || only.split(',').includes(id);
@@ -70,6 +74,41 @@ for (const protocol of ['modbus', 'opcua'] as const) {
   const samples = await fieldRoundTrips(protocol);
   console.log(`p50 ${percentile(samples, 0.5).toFixed(2)} ms, p99 ${percentile(samples, 0.99).toFixed(2)} ms`);
   row(`request -> cabinet ack, ${protocol === 'modbus' ? 'Modbus TCP' : 'OPC UA'} (ms)`, samples, budget(id), 'stage + heartbeat written through the field driver, loopback');
+}
+
+if (want('measurement-to-cabinet')) {
+  process.stdout.write('measurement -> cabinet: small town deployed on loopback (cabinets over Modbus TCP + OPC UA, centre, agents), 40 s: ');
+  const run = await measurementToCabinet({ durationS: 40, onProgress: (s) => process.stdout.write(s % 5 === 0 ? `${s} s ` : '') });
+  const q = (v: number[]) => `p50 ${percentile(v, 0.5).toFixed(2)} ms, p99 ${percentile(v, 0.99).toFixed(2)} ms (${v.length})`;
+  console.log(`... ${q(run.samples)}; Modbus ${q(run.byProtocol.modbus)}, OPC UA ${q(run.byProtocol.opcua)}`);
+  row('measurement sent -> cabinet acknowledged its decision (ms)', run.samples, budget('measurement-to-cabinet'),
+    `${run.samples.length} decisions from ${run.agents} agents in ${run.measuredS.toFixed(0)} s; p99 Modbus ${percentile(run.byProtocol.modbus, 0.99).toFixed(1)}, OPC UA ${percentile(run.byProtocol.opcua, 0.99).toFixed(1)}${run.localSwitches ? `; ${run.localSwitches} centre losses` : ''}`);
+}
+
+if (want('status-api')) {
+  process.stdout.write('status API: GET /api/intersections, 200 intersections live, 10 connections: ');
+  const run = await statusApi({ connections: 10, durationS: 5, warmupS: 1, onProgress: (phase) => process.stdout.write(`${phase}... `) });
+  console.log(`${fmt(run.requestsPerS.mean)} req/s, p50 ${run.latencyMs.p50} ms, p99 ${run.latencyMs.p99} ms, ${fmt(run.requests)} requests${run.non2xx + run.errors ? `, ${run.non2xx} non-2xx, ${run.errors} errors` : ''}`);
+  rowOf('status API: GET /api/intersections, 10 connections (req/s)', run.requestsPerS.p50, run.requestsPerS.p99, budget('status-api'),
+    `autocannon's per-second samples over 5 s (mean ${fmt(run.requestsPerS.mean)}, min ${fmt(run.requestsPerS.min)}); ${fmt(run.bodyBytes / 1024, 1)} KB answers, ${run.online}/${run.intersections} agents online`);
+  rowOf('status API: GET /api/intersections latency (ms)', run.latencyMs.p50, run.latencyMs.p99, budget('status-api-latency'), `max ${run.latencyMs.max} ms; autocannon in a worker thread, centre on this one`);
+}
+
+// the disk- and CPU-heavy ingest replay runs last, so its after-effects (dirty pages, a grown heap) touch no other latency
+if (want('centre-ingest')) {
+  const runs: CentreIngestRun[] = [];
+  for (let i = 1; i <= 3; i++) {
+    process.stdout.write(`centre ingest: 200 agents replay 300 measurements each into a centre on SQLite, run ${i}/3... `);
+    const run = await centreIngest({ backlog: 300, window: 200 });
+    runs.push(run);
+    console.log(`${fmt(run.messages)} stored in ${run.wallS.toFixed(2)} s: ${fmt(run.ratePerS)} msg/s, ack p50 ${fmt(percentile(run.ackLatencyMs, 0.5))} ms, p99 ${fmt(percentile(run.ackLatencyMs, 0.99))} ms, ${run.batches} commits${run.resends ? `, ${run.resends} resends` : ''}`);
+  }
+  const last = runs.at(-1)!;
+  const inFlight = last.agents * 200;
+  row(`centre ingest: ${last.agents} agents x ${fmt(last.messages / last.agents)} measurements replayed (msg/s)`, runs.map((r) => r.ratePerS), budget('centre-ingest'),
+    `${fmt(last.messages)} messages of ~${fmt(last.meanBytes / 1024, 1)} KB per run, window 200 per agent; ${runs.map((r) => `${r.wallS.toFixed(2)} s`).join(', ')} wall`);
+  row('centre ingest: measurement sent -> acknowledged, replay burst (ms)', runs.flatMap((r) => r.ackLatencyMs), budget('centre-ingest-ack'),
+    `queueing: ${fmt(inFlight)} messages in flight at once; group commit ${fmt(percentile(runs.flatMap((r) => r.commitMs), 0.99), 1)} ms p99 per batch`);
 }
 
 console.log('');

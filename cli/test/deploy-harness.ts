@@ -37,12 +37,12 @@ export interface Deployed {
 }
 
 /** The small town in the deployed shape on loopback: cabinets, a centre on SQLite in a temp dir, one agent each. */
-export async function deploySmall(options: { intersections?: number; agentConfig?: Partial<AgentConfigInput>; link?: boolean; dir?: string; store?: CentreStore } = {}): Promise<Deployed> {
+export async function deploySmall(options: { intersections?: number; agentConfig?: Partial<AgentConfigInput>; link?: boolean; dir?: string; store?: CentreStore; ingestQueueLimit?: number } = {}): Promise<Deployed> {
   const { scenario, network } = loadScenario('small');
   const limit = options.intersections ?? network.intersections.length;
   const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'gw-deploy-'));
   const city = await CabinetCity.start({ scenario, network, protocol: 'mixed', basePort: portBlock(), warmupS: 120 });
-  const centre = await startCentreService({ scenario, network, sqliteFile: join(dir, 'centre.db'), databaseUrl: '', store: options.store, log: () => {} });
+  const centre = await startCentreService({ scenario, network, sqliteFile: join(dir, 'centre.db'), databaseUrl: '', store: options.store, ingestQueueLimit: options.ingestQueueLimit, log: () => {} });
   const ids = network.intersections.slice(0, limit).map((x) => x.id);
   const credentials = await provisionAgents(centre.store, ids, Date.now());
   const link = options.link ? await FaultyLink.start(Number(new URL(centre.url).port)) : null;

@@ -12,6 +12,7 @@ export interface CentreServiceOptions {
   log?: (record: Record<string, unknown>) => void;
   /** An already opened store (tests); otherwise one is opened from the URL or file. */
   store?: CentreStore;
+  ingestQueueLimit?: number;
 }
 
 /** Opens the centre's database (migrating it) and starts the centre for a scenario's intersections. */
@@ -24,6 +25,7 @@ export async function startCentreService(options: CentreServiceOptions): Promise
     port: options.port,
     host: options.host,
     log: options.log,
+    ingestQueueLimit: options.ingestQueueLimit,
   });
   try {
     await centre.start();

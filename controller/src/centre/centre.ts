@@ -33,6 +33,8 @@ export interface CentreOptions {
   port?: number;
   host?: string;
   decisionIntervalMs?: number;
+  /** Messages waiting for the group commit before the centre answers `overloaded` (back-pressure); default 100,000. */
+  ingestQueueLimit?: number;
   /** Wall clock (ms); injectable for tests. */
   clock?: () => number;
   log?: (record: Record<string, unknown>) => void;
@@ -104,6 +106,7 @@ export class Centre {
       this.store,
       (outcomes) => this.acknowledge(outcomes),
       (error) => this.log({ level: 'error', msg: 'ingest failed; agents will resend', error: error.message }),
+      { maxQueue: options.ingestQueueLimit ?? 100_000, maxBatch: 2000, delayMs: 5 },
     );
   }
 

@@ -36,6 +36,7 @@ export class AgentHost {
     gauge('greenwave_agent_outbox_rows', 'Messages waiting for the centre’s acknowledgement', (a) => a.outbox.size);
     gauge('greenwave_agent_measurements_total', 'Measurements taken', (a) => a.stats.measurements);
     gauge('greenwave_agent_measurements_dropped_total', 'Measurements not kept because the outbox was full', (a) => a.stats.measurementsDropped);
+    gauge('greenwave_agent_centre_busy_total', 'Times the centre refused a message as overloaded (kept and resent)', (a) => a.stats.centreBusy);
     gauge('greenwave_agent_events_total', 'Signal events logged', (a) => a.stats.eventsLogged);
     gauge('greenwave_agent_commands_applied_total', 'Centre commands the cabinet accepted', (a) => a.stats.commandsApplied);
     gauge('greenwave_agent_commands_refused_total', 'Centre commands that failed at the cabinet', (a) => a.stats.commandsRefused);

@@ -36,7 +36,10 @@ export type Control = 'centre' | 'local';
 
 export interface AgentStats {
   measurements: number;
+  /** Measurements not kept because the outbox was full (`maxOutboxRows`); events and alarms are always kept. */
   measurementsDropped: number;
+  /** Times the centre answered `overloaded` (the agent paused and resent from its outbox). */
+  centreBusy: number;
   eventsLogged: number;
   alarms: number;
   sent: number;
@@ -70,6 +73,7 @@ export class EdgeAgent {
   readonly stats: AgentStats = {
     measurements: 0,
     measurementsDropped: 0,
+    centreBusy: 0,
     eventsLogged: 0,
     alarms: 0,
     sent: 0,
@@ -261,6 +265,7 @@ export class EdgeAgent {
           this.pump();
         } else if (message.code === 'overloaded') {
           // keep it in the outbox; send again after a pause
+          this.stats.centreBusy++;
           this.sentUpTo = this.stats.ackedSeq;
           this.pausedUntilMs = this.clock() + 500;
         }

@@ -86,29 +86,33 @@ if (want('measurement-to-cabinet')) {
 }
 
 if (want('status-api')) {
-  process.stdout.write('status API: GET /api/intersections, 200 intersections live, 10 connections: ');
-  const run = await statusApi({ connections: 10, durationS: 5, warmupS: 1, onProgress: (phase) => process.stdout.write(`${phase}... `) });
-  console.log(`${fmt(run.requestsPerS.mean)} req/s, p50 ${run.latencyMs.p50} ms, p99 ${run.latencyMs.p99} ms, ${fmt(run.requests)} requests${run.non2xx + run.errors ? `, ${run.non2xx} non-2xx, ${run.errors} errors` : ''}`);
-  rowOf('status API: GET /api/intersections, 10 connections (req/s)', run.requestsPerS.p50, run.requestsPerS.p99, budget('status-api'),
-    `autocannon's per-second samples over 5 s (mean ${fmt(run.requestsPerS.mean)}, min ${fmt(run.requestsPerS.min)}); ${fmt(run.bodyBytes / 1024, 1)} KB answers, ${run.online}/${run.intersections} agents online`);
-  rowOf('status API: GET /api/intersections latency (ms)', run.latencyMs.p50, run.latencyMs.p99, budget('status-api-latency'), `max ${run.latencyMs.max} ms; autocannon in a worker thread, centre on this one`);
+  for (const path of ['one', 'list'] as const) {
+    const what = path === 'one' ? 'GET /api/intersections/:id (one intersection)' : 'GET /api/intersections (all 200)';
+    process.stdout.write(`status API: ${what}, 200 intersections live, 10 connections: `);
+    const run = await statusApi({ path, connections: 10, durationS: 5, warmupS: 1, onProgress: (phase) => process.stdout.write(`${phase}... `) });
+    console.log(`${fmt(run.requestsPerS.mean)} req/s, p50 ${run.latencyMs.p50} ms, p99 ${run.latencyMs.p99} ms, ${fmt(run.requests)} requests${run.non2xx + run.errors ? `, ${run.non2xx} non-2xx, ${run.errors} errors` : ''}`);
+    const id = path === 'one' ? 'status-api' : 'status-api-list';
+    rowOf(`status API: ${what}, 10 connections (req/s)`, run.requestsPerS.p50, run.requestsPerS.p99, budget(id),
+      `autocannon's per-second samples over 5 s (mean ${fmt(run.requestsPerS.mean)}, min ${fmt(run.requestsPerS.min)}); ${fmt(run.bodyBytes / 1024, 1)} KB answers, ${run.online}/${run.intersections} agents online`);
+    rowOf(`status API: ${what} latency (ms)`, run.latencyMs.p50, run.latencyMs.p99, budget(`${id}-latency`), `max ${run.latencyMs.max} ms; autocannon in a worker thread, centre on this one`);
+  }
 }
 
-// the disk- and CPU-heavy ingest replay runs last, so its after-effects (dirty pages, a grown heap) touch no other latency
+// the disk- and CPU-heavy ingest runs last, so its after-effects (dirty pages, a grown heap) touch no other latency
 if (want('centre-ingest')) {
   const runs: CentreIngestRun[] = [];
   for (let i = 1; i <= 3; i++) {
-    process.stdout.write(`centre ingest: 200 agents replay 300 measurements each into a centre on SQLite, run ${i}/3... `);
-    const run = await centreIngest({ backlog: 300, window: 200 });
+    process.stdout.write(`centre ingest: 200 agents (worker thread) into a centre on SQLite, run ${i}/3: `);
+    const run = await centreIngest({ backlog: 300, window: 200, pacedRatePerS: 10_000, pacedS: 5, onProgress: (phase) => process.stdout.write(`${phase}... `) });
     runs.push(run);
-    console.log(`${fmt(run.messages)} stored in ${run.wallS.toFixed(2)} s: ${fmt(run.ratePerS)} msg/s, ack p50 ${fmt(percentile(run.ackLatencyMs, 0.5))} ms, p99 ${fmt(percentile(run.ackLatencyMs, 0.99))} ms, ${run.batches} commits${run.resends ? `, ${run.resends} resends` : ''}`);
+    const q = (v: number[]) => `ack p50 ${fmt(percentile(v, 0.5), 1)} ms, p99 ${fmt(percentile(v, 0.99), 1)} ms`;
+    console.log(`replay ${fmt(run.replay.messages)} in ${run.replay.wallS.toFixed(2)} s = ${fmt(run.replay.ratePerS)} msg/s (${q(run.replay.ackLatencyMs)}); paced ${fmt(run.paced.ratePerS)} msg/s for ${run.paced.wallS.toFixed(1)} s, ${q(run.paced.ackLatencyMs)}; ${run.batches} commits${run.resends ? `, ${run.resends} resends` : ''}`);
   }
   const last = runs.at(-1)!;
-  const inFlight = last.agents * 200;
-  row(`centre ingest: ${last.agents} agents x ${fmt(last.messages / last.agents)} measurements replayed (msg/s)`, runs.map((r) => r.ratePerS), budget('centre-ingest'),
-    `${fmt(last.messages)} messages of ~${fmt(last.meanBytes / 1024, 1)} KB per run, window 200 per agent; ${runs.map((r) => `${r.wallS.toFixed(2)} s`).join(', ')} wall`);
-  row('centre ingest: measurement sent -> acknowledged, replay burst (ms)', runs.flatMap((r) => r.ackLatencyMs), budget('centre-ingest-ack'),
-    `queueing: ${fmt(inFlight)} messages in flight at once; group commit ${fmt(percentile(runs.flatMap((r) => r.commitMs), 0.99), 1)} ms p99 per batch`);
+  row(`centre ingest: ${last.agents} agents replay ${fmt(last.replay.messages / last.agents)} measurements each (msg/s)`, runs.map((r) => r.replay.ratePerS), budget('centre-ingest'),
+    `${fmt(last.replay.messages)} messages of ~${fmt(last.meanBytes / 1024, 1)} KB per run, window 200 per agent; ${runs.map((r) => `${r.replay.wallS.toFixed(2)} s`).join(', ')} wall; ack p99 ${runs.map((r) => fmt(percentile(r.replay.ackLatencyMs, 0.99))).join(', ')} ms (queueing: ${fmt(last.agents * 200)} in flight)`);
+  row(`centre ingest: ${fmt(last.paced.messages / last.paced.wallS)} msg/s steady, sent -> acknowledged (ms)`, runs.flatMap((r) => r.paced.ackLatencyMs), budget('centre-ingest-ack'),
+    `${fmt(runs.reduce((n, r) => n + r.paced.messages, 0))} messages over 3 runs, spread over the 200 agents every 10 ms; group commit ${fmt(percentile(runs.flatMap((r) => r.commitMs), 0.99), 1)} ms p99 per batch`);
 }
 
 console.log('');

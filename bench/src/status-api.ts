@@ -23,6 +23,8 @@ export interface StatusApiOptions {
   connections?: number;
   durationS?: number;
   warmupS?: number;
+  /** Path asked for: the whole live list (default) or one intersection's status. */
+  path?: 'list' | 'one';
   onProgress?: (phase: string) => void;
 }
 
@@ -61,12 +63,16 @@ export async function statusApi(options: StatusApiOptions = {}): Promise<StatusA
     const login = await fetch(`${centre.url}/api/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'bench-operator', password: 'bench-password-1234' }) });
     if (!login.ok) throw new Error(`login failed: ${login.status} ${await login.text()}`);
     const { token } = (await login.json()) as { token: string };
-    const url = `${centre.url}/api/intersections`;
+    const listUrl = `${centre.url}/api/intersections`;
+    const url = options.path === 'one' ? `${listUrl}/${encodeURIComponent(network.intersections[0]!.id)}` : listUrl;
     const headers = { authorization: `Bearer ${token}` };
+    const listProbe = await fetch(listUrl, { headers });
+    const listBody = await listProbe.text();
+    if (!listProbe.ok) throw new Error(`GET /api/intersections: ${listProbe.status} ${listBody.slice(0, 200)}`);
+    const listed = (JSON.parse(listBody) as { intersections: unknown[] }).intersections.length;
     const probe = await fetch(url, { headers });
     const body = await probe.text();
-    if (!probe.ok) throw new Error(`GET /api/intersections: ${probe.status} ${body.slice(0, 200)}`);
-    const listed = (JSON.parse(body) as { intersections: unknown[] }).intersections.length;
+    if (!probe.ok) throw new Error(`GET ${url}: ${probe.status} ${body.slice(0, 200)}`);
     if (listed !== network.intersections.length) throw new Error(`GET /api/intersections listed ${listed} of ${network.intersections.length} intersections`);
 
     options.onProgress?.(`warm-up ${warmupS} s`);

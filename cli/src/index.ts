@@ -6,3 +6,5 @@ export { ProtocolCityRunner } from './eval/protocol-runner.ts';
 export { buildFleet, provisionAgents } from './deploy/agent-fleet.ts';
 export { CabinetCity } from './deploy/cabinet-city.ts';
 export { startCentreService, stopCentreService } from './deploy/centre-service.ts';
+/** Boots a worker thread with the TypeScript loader: `new Worker(TS_WORKER_BOOT, { workerData: { entry, ... } })`. */
+export const TS_WORKER_BOOT = new URL('./eval/worker-boot.mjs', import.meta.url);

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { ErrorCode, GreenwaveError, ValidationError } from './errors.ts';
 import { HiResEvent } from './events.ts';
 import { LaneMeasurement } from './measurement.ts';
+import { isValidMeasurementMessage } from './measurement-fast-check.ts';
 import { CabinetRequest, UnitMode } from './signal.ts';
 import { parseWith } from './validate.ts';
 
@@ -99,7 +100,9 @@ function decode(data: string | Buffer, source: string): unknown {
 
 /** Parses and validates a frame from an agent; errors name the sender, the path and the value. */
 export function parseAgentMessage(data: string | Buffer, source: string): AgentMessage {
-  return parseWith(AgentMessage, decode(data, source), source, { code: ErrorCode.INVALID_MESSAGE });
+  const value = decode(data, source);
+  if (isValidMeasurementMessage(value)) return value;
+  return parseWith(AgentMessage, value, source, { code: ErrorCode.INVALID_MESSAGE });
 }
 
 export function parseCentreMessage(data: string | Buffer, source: string): CentreMessage {

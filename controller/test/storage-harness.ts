@@ -18,7 +18,7 @@ export function storeTargets(): StoreTarget[] {
       open: async () => {
         const sqliteFile = join(mkdtempSync(join(tmpdir(), 'gw-store-')), 'centre.db');
         const store = new CentreStore(await openDatabase({ sqliteFile, url: '' }));
-        return { store, sqliteFile, cleanup: () => store.close() };
+        return { store, sqliteFile, cleanup: () => store.close().catch(() => {}) };
       },
     },
   ];
@@ -38,7 +38,8 @@ export function storeTargets(): StoreTarget[] {
           store,
           url,
           cleanup: async () => {
-            await store.close();
+            // a test may have closed (and reopened) the store itself
+            await store.close().catch(() => {});
             const c = new pg.Client({ connectionString: base });
             await c.connect();
             await c.query(`drop schema ${schema} cascade`);

@@ -55,6 +55,35 @@ for (const target of storeTargets()) {
       }
     });
 
+    it('15-minute rows: rolled up from the 1-minute rows after the commit, still pending after a restart, the same when rolled up twice', async () => {
+      const t = await target.open();
+      let reopened: CentreStore | null = null;
+      try {
+        await t.store.upsertAgent('a1', 'x1', 'h', 0);
+        // three quarters: minutes 14 and 15 straddle a boundary
+        const times = [60_000, 14 * 60_000 + 30_000, 15 * 60_000, 15 * 60_000 + 1000, 31 * 60_000];
+        await t.store.ingest([{ agentId: 'a1', intersectionId: 'x1', messages: times.map((timeMs, i) => measurement(i + 1, timeMs, 10 + i)) }]);
+        // the process stops before the roll-up ran: the pending quarters are in the database
+        await t.store.close();
+        reopened = new CentreStore(await openDatabase(t.url ? { url: t.url } : { sqliteFile: t.sqliteFile!, url: '' }));
+        expect(await reopened.rollUp()).toBe(3);
+        expect(await reopened.rollUp()).toBe(0);
+        const first = await reopened.measurements('x1', 0, 60 * 60_000, '15m');
+        const north = first.filter((m) => m.approachId === 'N').map((m) => [m.bucketMs, m.samples, m.count, m.queueMaxM]);
+        expect(north).toEqual([[0, 2, 2, 11], [15 * 60_000, 2, 2, 13], [30 * 60_000, 1, 1, 14]]);
+        // more data into a rolled-up quarter: that quarter again, replaced (not added twice)
+        await reopened.ingest([{ agentId: 'a1', intersectionId: 'x1', messages: [measurement(6, 16 * 60_000, 40)] }]);
+        const second = await reopened.measurements('x1', 0, 60 * 60_000, '15m');
+        expect(second.filter((m) => m.approachId === 'N').map((m) => [m.bucketMs, m.samples, m.queueMaxM])).toEqual([[0, 2, 11], [15 * 60_000, 3, 40], [30 * 60_000, 1, 14]]);
+        // the quarter rows add up to the minute rows
+        const minutes = await reopened.measurements('x1', 0, 60 * 60_000, '1m');
+        expect(second.reduce((n, m) => n + m.samples, 0)).toBe(minutes.reduce((n, m) => n + m.samples, 0));
+      } finally {
+        await reopened?.close();
+        await t.cleanup();
+      }
+    });
+
     it('keeps users, sessions, audit, controller choices, overrides and alarms', async () => {
       const { store, cleanup } = await target.open();
       try {

@@ -79,11 +79,13 @@ export function registerApi(router: Router, centre: Centre): void {
     return { json: { token, username: user.username, role: user.role, expiresAt: new Date(expiresMs).toISOString() } };
   });
   router.add('POST', '/api/logout', 'intersections:read', 'End this session', async (ctx) => {
-    await store.deleteSession(tokenHash(/^Bearer\s+(\S+)$/.exec(ctx.req.headers.authorization ?? '')?.[1] ?? ''));
+    const hash = tokenHash(/^Bearer\s+(\S+)$/.exec(ctx.req.headers.authorization ?? '')?.[1] ?? '');
+    await store.deleteSession(hash);
+    centre.forgetSession(hash);
     return { status: 204 };
   });
 
-  router.add('GET', '/api/intersections', 'intersections:read', 'Every intersection with its live state', () => ({ json: { intersections: centre.liveSummary().map((s, i) => ({ ...s, name: centre.live[i]!.name })) } }));
+  router.add('GET', '/api/intersections', 'intersections:read', 'Every intersection with its live state', () => ({ text: centre.liveListJson(), contentType: 'application/json; charset=utf-8' }));
   router.add('GET', '/api/intersections/:id', 'intersections:read', 'One intersection: live state, lanes, controller, override, last command', (ctx) => {
     const i = index(ctx);
     const live = centre.live[i]!;
@@ -131,6 +133,7 @@ export function registerApi(router: Router, centre: Centre): void {
     await audit(ctx, 'controller', id, body.reason, { from: before, to: body.controller });
     centre.loop.setController(i, body.controller);
     centre.live[i]!.controller = body.controller.kind;
+    centre.liveChanged();
     return { json: { intersectionId: id, controller: body.controller.kind } };
   });
   router.add('POST', '/api/intersections/:id/override', 'override:set', 'Manual control: hold a phase, run a fixed plan, flash, or release (audited)', async (ctx) => {

@@ -81,6 +81,10 @@ export class Centre {
   readonly byId = new Map<string, number>();
   readonly metrics = new CentreMetrics();
   readonly sessions = new Map<string, AgentSession>();
+  private readonly sessionCache = new Map<string, { readMs: number; expiresMs: number; caller: Caller | null }>();
+  private liveList: { builtMs: number; text: Buffer } | null = null;
+  private rollingUp: Promise<void> | null = null;
+  private ticksSinceRollUp = 0;
   private readonly ingest: IngestQueue;
   private server: Server | null = null;
   private agentWss: WebSocketServer | null = null;
@@ -170,13 +174,28 @@ export class Centre {
     await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
     this.server?.closeAllConnections?.();
     await this.ingest.close();
+    await this.rollingUp;
   }
 
   async authenticate(token: string): Promise<Caller | null> {
     if (!token) return null;
-    const session = await this.store.session(tokenHash(token));
-    if (!session || Number(session.expires_ms) < this.clock()) return null;
-    return { username: session.username, role: session.role as Caller['role'] };
+    const hash = tokenHash(token);
+    const now = this.clock();
+    // a dashboard polls many times a second: a session read from the database is trusted for a few seconds
+    // (logout forgets it at once; expiry is checked on every request)
+    let known = this.sessionCache.get(hash);
+    if (!known || now - known.readMs > SESSION_CACHE_MS) {
+      const session = await this.store.session(hash);
+      if (this.sessionCache.size >= 10_000) this.sessionCache.clear();
+      known = { readMs: now, expiresMs: session ? Number(session.expires_ms) : 0, caller: session ? { username: session.username, role: session.role as Caller['role'] } : null };
+      this.sessionCache.set(hash, known);
+    }
+    return known.caller && known.expiresMs >= now ? known.caller : null;
+  }
+
+  /** Logout: the session stops working on this request, not when the cache would have expired. */
+  forgetSession(hash: string): void {
+    this.sessionCache.delete(hash);
   }
 
   // ---------------------------------------------------------------- agents
@@ -356,6 +375,14 @@ export class Centre {
       if (request) this.command(session, request, 'operator');
     }
     this.broadcastLive();
+    if (!this.rollingUp && ++this.ticksSinceRollUp >= ROLLUP_EVERY_TICKS) {
+      this.ticksSinceRollUp = 0;
+      this.rollingUp = this.store
+        .rollUp()
+        .then(() => undefined)
+        .catch((error: Error) => this.log({ level: 'error', msg: '15-minute roll-up failed; it is retried', error: error.message }))
+        .finally(() => (this.rollingUp = null));
+    }
   }
 
   /** Sends a request to an intersection's agent as a numbered command (operator requests are supervised as such). */
@@ -376,6 +403,7 @@ export class Centre {
     const live = this.live[i]!;
     live.override = override;
     live.overrideSent = false;
+    this.liveChanged();
     this.loop.resend(i);
     const session = this.sessionFor(live.id);
     if (override && session) {
@@ -390,6 +418,23 @@ export class Centre {
   sessionFor(intersectionId: string): AgentSession | undefined {
     for (const s of this.sessions.values()) if (s.intersectionId === intersectionId) return s;
     return undefined;
+  }
+
+  /**
+   * GET /api/intersections' body: rebuilt at most every LIVE_LIST_MS (the cabinets are polled every 250 ms, agents
+   * report each second), and at once after an operator's change so they see it.
+   */
+  liveListJson(): Buffer {
+    const now = this.clock();
+    if (!this.liveList || now - this.liveList.builtMs >= LIVE_LIST_MS) {
+      this.liveList = { builtMs: now, text: Buffer.from(JSON.stringify({ intersections: this.liveSummary().map((s, i) => ({ ...s, name: this.live[i]!.name })) })) };
+    }
+    return this.liveList.text;
+  }
+
+  /** After an override or a controller change. */
+  liveChanged(): void {
+    this.liveList = null;
   }
 
   liveSummary() {
@@ -413,6 +458,12 @@ export class Centre {
 
 /** Reports older than this are not decided on. */
 const STALE_MS = 3000;
+/** How long a session read from the database is trusted without reading it again. */
+const SESSION_CACHE_MS = 5000;
+/** Oldest live list GET /api/intersections answers with. */
+const LIVE_LIST_MS = 100;
+/** Decision ticks between roll-ups of the 15-minute measurements. */
+const ROLLUP_EVERY_TICKS = 15;
 const HEARTBEAT: CabinetRequest = Object.freeze({ heartbeat: true });
 
 /** The cabinet request an operator's override stands for. */

@@ -29,7 +29,7 @@ export interface RouteContext {
   body<S extends z.ZodType>(schema: S): Promise<z.output<S>>;
 }
 
-export type Reply = { status?: number; json?: unknown; text?: string; contentType?: string; headers?: Record<string, string> };
+export type Reply = { status?: number; json?: unknown; text?: string | Buffer; contentType?: string; headers?: Record<string, string> };
 export type Handler = (ctx: RouteContext) => Promise<Reply> | Reply;
 
 interface Route {

@@ -77,6 +77,18 @@ export function migrationProvider(dialect: Dialect): MigrationProvider {
           .execute();
       },
     },
+    // 15-minute rows are rolled up from the 1-minute rows after the commit (half the rows written on the ingest
+    // path); the quarters still to roll up are kept in the same transaction as the measurements, so a crash loses none
+    '002-rollup-pending': {
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable('rollup_pending')
+          .addColumn('intersection_id', 'varchar(100)', (c) => c.notNull())
+          .addColumn('bucket_ms', 'bigint', (c) => c.notNull())
+          .addPrimaryKeyConstraint('rollup_pending_pk', ['intersection_id', 'bucket_ms'])
+          .execute();
+      },
+    },
   };
   return { getMigrations: async () => migrations };
 }

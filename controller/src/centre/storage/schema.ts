@@ -7,6 +7,8 @@ export interface Database {
   agents: { agent_id: string; intersection_id: string; token_hash: string; last_seq: number; last_command_seq: number; created_ms: number };
   measurements_1m: MeasurementRow;
   measurements_15m: MeasurementRow;
+  /** Quarters (15-minute buckets) whose 1-minute rows changed since they were last rolled up. */
+  rollup_pending: { intersection_id: string; bucket_ms: number };
   events: { id: Generated<number>; intersection_id: string; time_ms: number; code: number; param: number };
   alarms: { id: Generated<number>; intersection_id: string; time_ms: number; code: string; severity: string; message: string; active: number };
   audit: { id: Generated<number>; time_ms: number; username: string; role: string; action: string; target: string; reason: string; detail: string };

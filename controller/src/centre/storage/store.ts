@@ -39,7 +39,7 @@ type Bucket = Omit<MeasurementRow, never>;
 
 function addLane(into: Map<string, Bucket>, intersectionId: string, m: LaneMeasurement, span: number): void {
   const bucket = Math.floor(m.timeMs / span) * span;
-  const key = `${m.approachId}\u0000${m.laneIndex}\u0000${bucket}`;
+  const key = `${intersectionId}\u0000${m.approachId}\u0000${m.laneIndex}\u0000${bucket}`;
   let row = into.get(key);
   if (!row) {
     row = { intersection_id: intersectionId, approach_id: m.approachId, lane_index: m.laneIndex, bucket_ms: bucket, samples: 0, count: 0, count_pcu: 0, occupancy_sum: 0, queue_max_m: 0, queue_pcu_sum: 0, density_sum: 0, speed_sum: 0, speed_samples: 0 };
@@ -94,12 +94,20 @@ export class CentreStore {
     return this.db.transaction().execute(async (tx) => {
       const outcomes = new Map<string, IngestOutcome>();
       const minute = new Map<string, Bucket>();
-      const quarter = new Map<string, Bucket>();
+      const quarters = new Map<string, { intersection_id: string; bucket_ms: number }>();
       const events: Omit<Database['events'], 'id'>[] = [];
       const alarms: Omit<Database['alarms'], 'id'>[] = [];
+      // one read and one write of the agents' marks per batch (not two statements per agent): the group commit's
+      // cost then grows with the lanes it touches, not with the agents in it
+      const marks = new Map<string, number>();
+      for (let i = 0; i < groups.length; i += 500) {
+        const ids = groups.slice(i, i + 500).map((g) => g.agentId);
+        for (const r of await tx.selectFrom('agents').select(['agent_id', 'last_seq']).where('agent_id', 'in', ids).execute()) marks.set(r.agent_id, Number(r.last_seq));
+      }
+      const moved: [string, number][] = [];
       for (const group of groups) {
-        const row = await tx.selectFrom('agents').select(['last_seq']).where('agent_id', '=', group.agentId).executeTakeFirst();
-        let last = row ? Number(row.last_seq) : 0;
+        const mark = marks.get(group.agentId);
+        let last = mark ?? 0;
         const outcome: IngestOutcome = { lastSeq: last, stored: 0, duplicates: 0 };
         for (const message of [...group.messages].sort((a, b) => a.seq - b.seq)) {
           if (message.seq <= last) {
@@ -113,14 +121,11 @@ export class CentreStore {
           last = message.seq;
           outcome.stored++;
           if (message.type === 'measurement') {
-            const byMinute = new Map<string, Bucket>();
-            const byQuarter = new Map<string, Bucket>();
             for (const lane of message.lanes) {
-              addLane(byMinute, group.intersectionId, lane, MINUTE);
-              addLane(byQuarter, group.intersectionId, lane, QUARTER);
+              addLane(minute, group.intersectionId, lane, MINUTE);
+              const q = Math.floor(lane.timeMs / QUARTER) * QUARTER;
+              quarters.set(`${group.intersectionId}\u0000${q}`, { intersection_id: group.intersectionId, bucket_ms: q });
             }
-            for (const [k, v] of byMinute) merge(minute, `${group.intersectionId}\u0000${k}`, v);
-            for (const [k, v] of byQuarter) merge(quarter, `${group.intersectionId}\u0000${k}`, v);
           } else if (message.type === 'events') {
             for (const e of message.events) events.push({ intersection_id: group.intersectionId, time_ms: e.timeMs, code: e.code, param: e.param });
           } else {
@@ -130,10 +135,18 @@ export class CentreStore {
         }
         outcome.lastSeq = last;
         outcomes.set(group.agentId, outcome);
-        if (row && last !== Number(row.last_seq)) await tx.updateTable('agents').set({ last_seq: last }).where('agent_id', '=', group.agentId).execute();
+        if (mark !== undefined && last !== mark) moved.push([group.agentId, last]);
+      }
+      for (let i = 0; i < moved.length; i += 500) {
+        const chunk = moved.slice(i, i + 500);
+        const cases = sql.join(chunk.map(([id, seq]) => sql`when ${id} then cast(${seq} as bigint)`), sql` `);
+        await tx.updateTable('agents').set({ last_seq: sql`case agent_id ${cases} end` }).where('agent_id', 'in', chunk.map(([id]) => id)).execute();
       }
       await upsertBuckets(tx, 'measurements_1m', [...minute.values()]);
-      await upsertBuckets(tx, 'measurements_15m', [...quarter.values()]);
+      const pending = [...quarters.values()];
+      for (let i = 0; i < pending.length; i += 1000) {
+        await tx.insertInto('rollup_pending').values(pending.slice(i, i + 1000)).onConflict((oc) => oc.columns(['intersection_id', 'bucket_ms']).doNothing()).execute();
+      }
       for (let i = 0; i < events.length; i += 500) await tx.insertInto('events').values(events.slice(i, i + 500)).execute();
       for (let i = 0; i < alarms.length; i += 500) await tx.insertInto('alarms').values(alarms.slice(i, i + 500)).execute();
       return outcomes;
@@ -142,7 +155,65 @@ export class CentreStore {
 
   // ---------------------------------------------------------------- queries
 
+  /**
+   * Recomputes the pending quarters (all, or one intersection's) from their 1-minute rows: idempotent, so a quarter
+   * rolled up twice, or again after a crash, comes out the same. The centre runs it every few seconds.
+   */
+  async rollUp(intersectionId?: string): Promise<number> {
+    let q = this.db.selectFrom('rollup_pending').select(['intersection_id', 'bucket_ms']).orderBy('bucket_ms').limit(5000);
+    if (intersectionId !== undefined) q = q.where('intersection_id', '=', intersectionId);
+    const pending = await q.execute();
+    // small transactions with a pause between: on SQLite each one holds the event loop while it runs
+    for (let i = 0; i < pending.length; i += 25) {
+      const chunk = pending.slice(i, i + 25);
+      if (i > 0) await new Promise((resolve) => setImmediate(resolve));
+      await this.db.transaction().execute(async (tx) => {
+        // rows are deleted before they are read: a commit that marks the quarter again meanwhile is rolled up next time
+        for (const p of chunk) await tx.deleteFrom('rollup_pending').where('intersection_id', '=', p.intersection_id).where('bucket_ms', '=', p.bucket_ms).execute();
+        const quarter = sql<number>`(bucket_ms / ${sql.lit(QUARTER)}) * ${sql.lit(QUARTER)}`;
+        const rows = await tx
+          .selectFrom('measurements_1m')
+          .select((eb) => [
+            'intersection_id',
+            'approach_id',
+            'lane_index',
+            quarter.as('bucket_ms'),
+            eb.fn.sum<number>('samples').as('samples'),
+            eb.fn.sum<number>('count').as('count'),
+            eb.fn.sum<number>('count_pcu').as('count_pcu'),
+            eb.fn.sum<number>('occupancy_sum').as('occupancy_sum'),
+            eb.fn.max<number>('queue_max_m').as('queue_max_m'),
+            eb.fn.sum<number>('queue_pcu_sum').as('queue_pcu_sum'),
+            eb.fn.sum<number>('density_sum').as('density_sum'),
+            eb.fn.sum<number>('speed_sum').as('speed_sum'),
+            eb.fn.sum<number>('speed_samples').as('speed_samples'),
+          ])
+          .where((eb) => eb.or(chunk.map((p) => eb.and([eb('intersection_id', '=', p.intersection_id), eb('bucket_ms', '>=', Number(p.bucket_ms)), eb('bucket_ms', '<', Number(p.bucket_ms) + QUARTER)]))))
+          .groupBy(['intersection_id', 'approach_id', 'lane_index', quarter])
+          .execute();
+        const buckets: Bucket[] = rows.map((r) => ({
+          intersection_id: r.intersection_id,
+          approach_id: r.approach_id,
+          lane_index: Number(r.lane_index),
+          bucket_ms: Number(r.bucket_ms),
+          samples: Number(r.samples),
+          count: Number(r.count),
+          count_pcu: Number(r.count_pcu),
+          occupancy_sum: Number(r.occupancy_sum),
+          queue_max_m: Number(r.queue_max_m),
+          queue_pcu_sum: Number(r.queue_pcu_sum),
+          density_sum: Number(r.density_sum),
+          speed_sum: Number(r.speed_sum),
+          speed_samples: Number(r.speed_samples),
+        }));
+        await upsertBuckets(tx, 'measurements_15m', buckets, 'replace');
+      });
+    }
+    return pending.length;
+  }
+
   async measurements(intersectionId: string, fromMs: number, toMs: number, resolution: '1m' | '15m'): Promise<MeasurementSummary[]> {
+    if (resolution === '15m') while ((await this.rollUp(intersectionId)) > 0);
     const rows = await this.db
       .selectFrom(resolution === '1m' ? 'measurements_1m' : 'measurements_15m')
       .selectAll()
@@ -267,33 +338,37 @@ function round(v: number): number {
   return Math.round(v * 1000) / 1000;
 }
 
-function merge(into: Map<string, Bucket>, key: string, add: Bucket): void {
-  const row = into.get(key);
-  if (!row) {
-    into.set(key, { ...add });
-    return;
-  }
-  row.samples += add.samples;
-  row.count += add.count;
-  row.count_pcu += add.count_pcu;
-  row.occupancy_sum += add.occupancy_sum;
-  row.queue_max_m = Math.max(row.queue_max_m, add.queue_max_m);
-  row.queue_pcu_sum += add.queue_pcu_sum;
-  row.density_sum += add.density_sum;
-  row.speed_sum += add.speed_sum;
-  row.speed_samples += add.speed_samples;
-}
-
 /** Adds a batch of buckets to their rows (insert, or add to the row already there). */
-async function upsertBuckets(tx: Transaction<Database>, table: 'measurements_1m' | 'measurements_15m', rows: Bucket[]): Promise<void> {
+async function upsertBuckets(tx: Transaction<Database>, table: 'measurements_1m' | 'measurements_15m', rows: Bucket[], mode: 'add' | 'replace' = 'add'): Promise<void> {
   for (let i = 0; i < rows.length; i += 200) {
     const chunk = rows.slice(i, i + 200);
     const t = sql.table(table);
+    const key = ['intersection_id', 'approach_id', 'lane_index', 'bucket_ms'] as const;
+    if (mode === 'replace') {
+      await tx
+        .insertInto(table)
+        .values(chunk)
+        .onConflict((oc) =>
+          oc.columns(key).doUpdateSet((eb) => ({
+            samples: eb.ref('excluded.samples'),
+            count: eb.ref('excluded.count'),
+            count_pcu: eb.ref('excluded.count_pcu'),
+            occupancy_sum: eb.ref('excluded.occupancy_sum'),
+            queue_max_m: eb.ref('excluded.queue_max_m'),
+            queue_pcu_sum: eb.ref('excluded.queue_pcu_sum'),
+            density_sum: eb.ref('excluded.density_sum'),
+            speed_sum: eb.ref('excluded.speed_sum'),
+            speed_samples: eb.ref('excluded.speed_samples'),
+          })),
+        )
+        .execute();
+      continue;
+    }
     await tx
       .insertInto(table)
       .values(chunk)
       .onConflict((oc) =>
-        oc.columns(['intersection_id', 'approach_id', 'lane_index', 'bucket_ms']).doUpdateSet({
+        oc.columns(key).doUpdateSet({
           samples: sql`${t}.samples + excluded.samples`,
           count: sql`${t}.count + excluded.count`,
           count_pcu: sql`${t}.count_pcu + excluded.count_pcu`,

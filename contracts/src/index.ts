@@ -104,3 +104,5 @@ export type { StoredAgentMessage } from './agent-protocol.ts';
 export { AgentConfig } from './agent-config.ts';
 export type { AgentConfigInput } from './agent-config.ts';
 export { AgentTokenRequest, ControllerChoiceRequest, CreateUserRequest, LoginRequest, OverrideRequest } from './api.ts';
+export { CameraConfig, CameraLaneZone, CameraSource, CountLine, DetectorSettings, GroundCalibration } from './camera.ts';
+export type { CameraConfigInput } from './camera.ts';

@@ -21,18 +21,27 @@ function ensureInstalled() {
   }
 }
 
-/** Debian packages the test suite needs (SUMO for co-simulation, socat for serial-line tests), installed once when missing. */
+/**
+ * Debian packages the test suite needs (SUMO for co-simulation, socat for serial-line tests, ffmpeg for camera
+ * sources, opencv-doc for its sample photographs of vehicles), installed once when missing.
+ */
 function ensureDebianPackages() {
   const has = (tool, flag = '--version') => spawnSync(tool, [flag], { stdio: 'ignore' }).status === 0;
-  if (has('sumo') && has('netgenerate') && existsSync('/usr/share/sumo/tools/randomTrips.py') && has('socat', '-V')) return;
+  const missing = [];
+  if (!has('sumo') || !has('netgenerate')) missing.push('sumo');
+  if (!existsSync('/usr/share/sumo/tools/randomTrips.py')) missing.push('sumo-tools');
+  if (!has('socat', '-V')) missing.push('socat');
+  if (!has('ffmpeg', '-version')) missing.push('ffmpeg');
+  if (!existsSync('/usr/share/doc/opencv-doc/examples/data')) missing.push('opencv-doc');
+  if (missing.length === 0) return;
   const root = typeof process.getuid === 'function' && process.getuid() === 0;
   const sudo = root ? [] : ['sudo', '-n'];
-  console.log('installing Debian packages sumo, sumo-tools and socat (first run only)...');
+  console.log(`installing Debian packages ${missing.join(', ')} (first run only)...`);
   const apt = (args) => spawnSync(sudo[0] ?? 'apt-get', [...sudo.slice(1), ...(sudo.length ? ['apt-get'] : []), ...args], { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
   const updated = apt(['update', '-qq']);
-  const installed = updated.status === 0 ? apt(['install', '-y', '-qq', 'sumo', 'sumo-tools', 'socat']) : updated;
+  const installed = updated.status === 0 ? apt(['install', '-y', '-qq', ...missing]) : updated;
   if (installed.status !== 0) {
-    console.error('could not install the Debian packages; as root run: apt-get update && apt-get install -y sumo sumo-tools socat');
+    console.error(`could not install the Debian packages; as root run: apt-get update && apt-get install -y ${missing.join(' ')}`);
     process.exit(1);
   }
 }
@@ -52,8 +61,24 @@ function run(command, args, env = {}) {
 }
 
 const bin = (name) => join(root, 'node_modules', '.bin', name);
+
+/** The default vehicle detector: NanoDet converted to ONNX into data/models/ once (checked by its sha256 after). */
+function ensureModel() {
+  // the first time, show the conversion's progress; after that only check it quietly
+  const first = !existsSync(join(root, 'data', 'models', 'nanodet-416.onnx'));
+  if (first) console.log('preparing the vehicle detection model (first run only)...');
+  const result = spawnSync(bin('tsx'), [join(root, 'vision', 'src', 'scripts', 'prepare-model.ts')], { cwd: root, stdio: ['ignore', first ? 'inherit' : 'pipe', 'inherit'], encoding: 'utf8' });
+  if (result.status !== 0) {
+    if (!first) process.stdout.write(result.stdout ?? '');
+    console.error('could not prepare the vehicle detection model (see above)');
+    process.exit(result.status ?? 1);
+  }
+  if (!first && !/cache was valid/.test(result.stdout)) process.stdout.write(result.stdout);
+}
+
 const [task, ...rest] = process.argv.slice(2);
 ensureInstalled();
+if (task === 'start' || task === 'test') ensureModel();
 let code;
 if (task === 'start') {
   code = await run(bin('tsx'), [join(root, 'cli', 'src', 'main.ts'), 'start', ...rest]);

@@ -3,6 +3,7 @@ import { controllerKinds } from '@greenwave/contracts';
 import { type Budget, loadBudgets, percentile, withinBudget } from './budgets.ts';
 import { type CentreIngestRun, centreIngest } from './centre-ingest.ts';
 import { decisionTicksMs } from './decision-tick.ts';
+import { detectorLatency } from './detector-latency.ts';
 import { fieldRoundTrips } from './field-roundtrip.ts';
 import { measurementToCabinet } from './measurement-to-cabinet.ts';
 import { statusApi } from './status-api.ts';
@@ -74,6 +75,13 @@ for (const protocol of ['modbus', 'opcua'] as const) {
   const samples = await fieldRoundTrips(protocol);
   console.log(`p50 ${percentile(samples, 0.5).toFixed(2)} ms, p99 ${percentile(samples, 0.99).toFixed(2)} ms`);
   row(`request -> cabinet ack, ${protocol === 'modbus' ? 'Modbus TCP' : 'OPC UA'} (ms)`, samples, budget(id), 'stage + heartbeat written through the field driver, loopback');
+}
+
+if (want('detector')) {
+  process.stdout.write('vehicle detector: NanoDet 416 px, 1 thread, 300 frames of a photograph... ');
+  const run = await detectorLatency();
+  console.log(`inference p50 ${percentile(run.inferenceMs, 0.5).toFixed(1)} ms, p99 ${percentile(run.inferenceMs, 0.99).toFixed(1)} ms; with pre/post-processing p50 ${percentile(run.totalMs, 0.5).toFixed(1)} ms`);
+  row('vehicle detector inference, 416 px, 1 thread (ms)', run.inferenceMs, budget('detector-inference'), `${run.frameSize} frame scaled to 416; with scaling, decode and NMS p50 ${percentile(run.totalMs, 0.5).toFixed(1)} ms, p99 ${percentile(run.totalMs, 0.99).toFixed(1)} ms`);
 }
 
 if (want('measurement-to-cabinet')) {

@@ -6,6 +6,7 @@ import { adminCommand } from './commands/admin-command.ts';
 import { cabinetsCommand } from './commands/cabinets-command.ts';
 import { centreCommand } from './commands/centre-command.ts';
 import { commissionCommand } from './commands/commission-command.ts';
+import { detectCommand } from './commands/detect-command.ts';
 import { evalCommand } from './commands/eval-command.ts';
 import { scenariosCommand, validateCommand } from './commands/file-commands.ts';
 import { startCommand } from './commands/start-command.ts';
@@ -19,6 +20,7 @@ const commands: Record<string, { run: (argv: readonly string[]) => Promise<void>
   'sumo-eval': { run: sumoEvalCommand, help: 'greenwave controllers against SUMO’s own programs on a SUMO network (needs Debian sumo)' },
   cabinets: { run: cabinetsCommand, help: 'serve a scenario’s cabinets over Modbus TCP / OPC UA with the twin behind them' },
   commission: { run: commissionCommand, help: 'check a cabinet against its intersection config and write a signed-off report' },
+  detect: { run: detectCommand, help: 'vehicles in an image, a video or a folder (NanoDet or a YOLO ONNX export); text or JSON, annotated image' },
   scenarios: { run: scenariosCommand, help: 'list the shipped scenarios' },
   validate: { run: validateCommand, help: 'check a scenario, network or intersection file and explain every error' },
 };

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CameraConfig } from './camera.ts';
 
 /** One edge agent (one per intersection, in its cabinet). */
 export const AgentConfig = z
@@ -15,6 +16,7 @@ export const AgentConfig = z
     maxInFlight: z.number().int().min(1).max(10_000).default(200).meta({ description: 'Unacknowledged messages on the wire at most (back-pressure)' }),
     maxOutboxRows: z.number().int().min(100).max(100_000_000).default(1_000_000).meta({ description: 'Outbox rows at most: beyond this new measurements are counted as dropped (events and alarms are always kept)' }),
     statusPollMs: z.number().int().min(50).max(5000).default(250).meta({ description: 'Cabinet status poll period: the time resolution of the signal events' }),
+    cameras: z.array(CameraConfig).max(8).default([]).meta({ description: 'Cameras measuring approaches by vision; approaches without one use the configured feed' }),
   })
   .meta({ title: 'AgentConfig', description: 'An edge agent: its identity, centre, cabinet and outbox' });
 export type AgentConfig = z.infer<typeof AgentConfig>;

@@ -32,6 +32,7 @@ export const Alarm = z
     message: z.string().max(500),
     timeMs: z.number().int().min(0),
     active: z.boolean().meta({ description: 'true when raised, false when cleared' }),
+    approachId: id.optional().meta({ description: 'The approach it concerns (a camera alarm): its phases are on recall while it is active' }),
   })
   .meta({ title: 'Alarm' });
 export type Alarm = z.infer<typeof Alarm>;

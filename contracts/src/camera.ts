@@ -45,7 +45,8 @@ export type CameraSource = z.infer<typeof CameraSource>;
 export const DetectorSettings = z
   .strictObject({
     model: z.string().min(1).default('default').meta({ description: '"default" (NanoDet converted by setup) or the path of an ONNX file' }),
-    kind: z.enum(['nanodet', 'yolov5', 'yolov8']).default('nanodet').meta({ description: 'Output layout (yolov8 also covers v11)' }),
+    kind: z.enum(['nanodet', 'yolo']).default('nanodet').meta({ description: 'nanodet (the default model) or a YOLO v5 / v8 / v11 ONNX export' }),
+    layout: z.enum(['auto', 'yolov5', 'yolov8', 'yolov11']).default('auto').meta({ description: 'YOLO output layout; auto reads it from the output shape' }),
     inputSize: z.number().int().min(128).max(1280).default(416),
     scoreThreshold: z.number().min(0.01).max(0.99).default(0.3),
     iouThreshold: z.number().min(0.1).max(0.95).default(0.5),
@@ -69,7 +70,7 @@ export const CameraConfig = z
     lanes: z.array(CameraLaneZone).min(1).max(8),
     countLines: z.array(CountLine).max(4).default([{ name: 'stop line', groundY: 0 }]).meta({ description: 'Vehicles are counted when they have fully crossed the first line' }),
     zoneLengthM: z.number().positive().max(300).default(60).meta({ description: 'Measurement zone: from the stop line this far upstream' }),
-    detector: DetectorSettings.default({ model: 'default', kind: 'nanodet', inputSize: 416, scoreThreshold: 0.3, iouThreshold: 0.5, threads: 1 }),
+    detector: DetectorSettings.default({ model: 'default', kind: 'nanodet', layout: 'auto', inputSize: 416, scoreThreshold: 0.3, iouThreshold: 0.5, threads: 1 }),
     watchdog: z
       .strictObject({
         noFrameS: z.number().positive().max(600).default(5).meta({ description: 'No frame for this long: camera-down alarm, approach on recall' }),

@@ -106,3 +106,4 @@ export type { AgentConfigInput } from './agent-config.ts';
 export { AgentTokenRequest, ControllerChoiceRequest, CreateUserRequest, LoginRequest, OverrideRequest } from './api.ts';
 export { CameraConfig, CameraLaneZone, CameraSource, CountLine, DetectorSettings, GroundCalibration } from './camera.ts';
 export type { CameraConfigInput } from './camera.ts';
+export type { ApproachLane, ApproachVehicle, ApproachVehicleClass, ApproachView } from './approach-view.ts';

@@ -7,6 +7,7 @@ import { Scenario } from './scenario.ts';
 import { CabinetRequest } from './signal.ts';
 import { AgentMessage, CentreMessage } from './agent-protocol.ts';
 import { AgentConfig } from './agent-config.ts';
+import { CameraConfig } from './camera.ts';
 import { AgentTokenRequest, ControllerChoiceRequest, CreateUserRequest, LoginRequest, OverrideRequest } from './api.ts';
 
 /** The schemas users write or receive, by the file name of their generated JSON Schema. */
@@ -20,6 +21,7 @@ const published = {
   'agent-message.schema.json': AgentMessage,
   'centre-message.schema.json': CentreMessage,
   'agent-config.schema.json': AgentConfig,
+  'camera-config.schema.json': CameraConfig,
   'api-login.schema.json': LoginRequest,
   'api-create-user.schema.json': CreateUserRequest,
   'api-controller-choice.schema.json': ControllerChoiceRequest,

@@ -1,5 +1,6 @@
 export type { ControlAlgorithm, ControlInput, ControlOutput, DownstreamState } from './algorithms/types.ts';
 export { buildView, laneKey, perPhase, perPhaseMax } from './algorithms/intersection-view.ts';
+export { withRecall } from './algorithms/recall.ts';
 export type { IntersectionView, LanePhaseShare } from './algorithms/intersection-view.ts';
 export { websterPlan } from './algorithms/plan-math.ts';
 export type { WebsterParams, WebsterResult } from './algorithms/plan-math.ts';

@@ -43,3 +43,5 @@ export { OPCUA_RESOURCE_PATH, pointNodeId, serveOpcua } from './field/opcua-serv
 export type { OpcuaServerHandle } from './field/opcua-server.ts';
 export { FieldCity, RealtimeHost, junctionDetectors } from './field/field-city.ts';
 export type { FieldCityOptions, FieldDevice, FieldProtocol } from './field/field-city.ts';
+export { viewApproach } from './twin/approach-view.ts';
+export type { ViewApproachOptions } from './twin/approach-view.ts';

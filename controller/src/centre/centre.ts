@@ -22,6 +22,7 @@ import { registerApi } from './api.ts';
 import { type Caller, Router } from './http.ts';
 import { IngestQueue } from './ingest.ts';
 import { CentreMetrics } from './metrics.ts';
+import { withRecall } from '../algorithms/recall.ts';
 import type { CentreStore, IngestOutcome } from './storage/store.ts';
 import { allowed, sameHash, tokenHash } from './auth.ts';
 
@@ -65,6 +66,8 @@ export interface LiveIntersection {
   statusAtMs: number;
   lanesTimeMs: number;
   lastCommand: { seq: number; request: CabinetRequest; source: 'algorithm' | 'operator'; accepted: boolean | null } | null;
+  /** Approaches whose detection failed (an active camera alarm): decided as if on max recall. */
+  recall: string[];
 }
 
 /**
@@ -105,7 +108,7 @@ export class Centre {
     this.models = options.intersections.map((x) => buildPhaseModel(x));
     options.intersections.forEach((x, i) => this.byId.set(x.id, i));
     this.loop = new DecisionLoop(options.intersections.map((x, i) => ({ intersection: x, model: this.models[i]!, config: options.defaultController(x) })));
-    this.live = options.intersections.map((x) => ({ id: x.id, name: x.name, online: false, agentId: null, status: null, lanes: [], controller: options.defaultController(x).kind, override: null, overrideSent: false, statusAtMs: 0, lanesTimeMs: 0, lastCommand: null }));
+    this.live = options.intersections.map((x) => ({ id: x.id, name: x.name, online: false, agentId: null, status: null, lanes: [], controller: options.defaultController(x).kind, override: null, overrideSent: false, statusAtMs: 0, lanesTimeMs: 0, lastCommand: null, recall: [] }));
     this.ingest = new IngestQueue(
       this.store,
       (outcomes) => this.acknowledge(outcomes),
@@ -299,6 +302,11 @@ export class Centre {
           this.send(ws, { type: 'error', code: 'overloaded', message: 'centre is busy; keep it in your outbox and resend', fatal: false });
           return;
         }
+        if (message.type === 'alarm' && message.alarm.code === 'camera-down' && message.alarm.approachId) {
+          const approach = message.alarm.approachId;
+          live.recall = live.recall.filter((a) => a !== approach);
+          if (message.alarm.active) live.recall.push(approach);
+        }
         // replayed (old) and future-dated measurements are stored but not decided on: only fresh ones are live
         if (message.type === 'measurement' && Math.abs(this.clock() - message.timeMs) < STALE_MS) {
           live.lanes = message.lanes;
@@ -357,7 +365,8 @@ export class Centre {
     const signal = this.signalOf(i);
     if (!signal || live.override || this.clock() - live.statusAtMs > STALE_MS) return;
     const started = process.hrtime.bigint();
-    const request = this.loop.decideOne(i, signal.timeMs, live.lanes, signal, this.downstream);
+    const lanes = live.recall.length > 0 ? withRecall(this.options.intersections[i]!, live.lanes, new Set(live.recall), this.clock()) : live.lanes;
+    const request = this.loop.decideOne(i, signal.timeMs, lanes, signal, this.downstream);
     this.metrics.decisionSeconds.observe(Number(process.hrtime.bigint() - started) / 1e9);
     if (request) this.command(session, request, 'algorithm', undefined, measurementSeq);
   }

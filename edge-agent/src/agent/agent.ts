@@ -10,7 +10,7 @@ import {
   buildPhaseModel,
   parseCentreMessage,
 } from '@greenwave/contracts';
-import { DecisionLoop } from '@greenwave/controller';
+import { DecisionLoop, withRecall } from '@greenwave/controller';
 import WebSocket from 'ws';
 import type { CabinetStatusReading, FieldDriver } from '../drivers/field-driver.ts';
 import { driverFor } from '../drivers/target.ts';
@@ -21,6 +21,8 @@ import { signalFromReading } from './signal-reading.ts';
 /** Where an agent's per-lane measurements come from (the twin's camera feed now, the vision pipeline next). */
 export interface MeasurementSource {
   read(timeMs: number): LaneMeasurement[];
+  /** Cameras behind the measurements (the vision pipeline): one that is down or frozen puts its approach on recall. */
+  cameraHealth?(): { cameraId: string; approachId: string; ok: boolean; problem: string | null }[];
 }
 
 export interface AgentDeps {
@@ -106,7 +108,10 @@ export class EdgeAgent {
   private lastLanes: LaneMeasurement[] = [];
   private pendingEvents: { timeMs: number; code: number; param: number }[] = [];
   private polling = false;
-  private activeAlarms = new Set<Alarm['code']>();
+  /** Active alarms by code, or `code@approach` for an approach's camera. */
+  private activeAlarms = new Set<string>();
+  /** Approaches whose camera is down or frozen: local decisions treat them as on max recall. */
+  private recall = new Set<string>();
   private sentAt = new Map<number, number>();
   private stopped = true;
   readonly clock: () => number;
@@ -180,6 +185,7 @@ export class EdgeAgent {
       ackedSeq: this.stats.ackedSeq,
       nextSeq: this.outbox.nextSeq,
       alarms: [...this.activeAlarms],
+      recall: [...this.recall],
     };
   }
 
@@ -355,10 +361,11 @@ export class EdgeAgent {
 
   private async decideLocally(): Promise<void> {
     const reading = this.lastReading;
-    if (this.control !== 'local' || !reading || this.lastLanes.length === 0) return;
+    if (this.control !== 'local' || !reading || (this.lastLanes.length === 0 && this.recall.size === 0)) return;
     this.localLoop ??= new DecisionLoop([{ intersection: this.deps.intersection, model: this.model, config: ControllerConfig.parse({ kind: this.config.localControl }) }]);
     const signal = signalFromReading(this.model, reading);
-    let request: CabinetRequest | null = this.localLoop.decideOne(0, signal.timeMs, this.lastLanes, signal, new Map());
+    const lanes = this.recall.size > 0 ? withRecall(this.deps.intersection, this.lastLanes, this.recall, signal.timeMs) : this.lastLanes;
+    let request: CabinetRequest | null = this.localLoop.decideOne(0, signal.timeMs, lanes, signal, new Map());
     // the cabinet watchdog must be fed even when the algorithm has nothing new to say
     if (!request && performance.now() - this.lastLocalWriteMs >= LOCAL_HEARTBEAT_MS) request = { heartbeat: true };
     if (!request) return;
@@ -402,6 +409,15 @@ export class EdgeAgent {
     try {
       this.lastLanes = this.deps.source.read(now);
       this.clear('camera-down', 'measurements back');
+      for (const camera of this.deps.source.cameraHealth?.() ?? []) {
+        if (camera.ok) {
+          this.recall.delete(camera.approachId);
+          this.clear('camera-down', `camera ${camera.cameraId} back: approach ${camera.approachId} measured again`, camera.approachId);
+        } else {
+          this.recall.add(camera.approachId);
+          this.raise('camera-down', 'critical', `camera ${camera.cameraId} (approach ${camera.approachId}): ${camera.problem}; the approach is on recall`, camera.approachId);
+        }
+      }
     } catch (error) {
       this.raise('camera-down', 'critical', `no measurements: ${(error as Error).message}`);
       this.lastLanes = [];
@@ -438,18 +454,19 @@ export class EdgeAgent {
 
   // ---------------------------------------------------------------- alarms
 
-  private raise(code: Alarm['code'], severity: Alarm['severity'], message: string): void {
-    if (this.activeAlarms.has(code)) return;
-    this.activeAlarms.add(code);
+  private raise(code: Alarm['code'], severity: Alarm['severity'], message: string, approachId?: string): void {
+    const key = approachId ? `${code}@${approachId}` : code;
+    if (this.activeAlarms.has(key)) return;
+    this.activeAlarms.add(key);
     this.stats.alarms++;
-    this.outbox.append({ type: 'alarm', alarm: { code, severity, message: message.slice(0, 500), timeMs: this.clock(), active: true } }, this.clock());
+    this.outbox.append({ type: 'alarm', alarm: { code, severity, message: message.slice(0, 500), timeMs: this.clock(), active: true, ...(approachId ? { approachId } : {}) } }, this.clock());
     this.pump();
   }
 
-  private clear(code: Alarm['code'], message: string): void {
-    if (!this.activeAlarms.delete(code)) return;
+  private clear(code: Alarm['code'], message: string, approachId?: string): void {
+    if (!this.activeAlarms.delete(approachId ? `${code}@${approachId}` : code)) return;
     this.stats.alarms++;
-    this.outbox.append({ type: 'alarm', alarm: { code, severity: 'info', message, timeMs: this.clock(), active: false } }, this.clock());
+    this.outbox.append({ type: 'alarm', alarm: { code, severity: 'info', message, timeMs: this.clock(), active: false, ...(approachId ? { approachId } : {}) } }, this.clock());
     this.pump();
   }
 }

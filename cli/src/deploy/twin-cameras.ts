@@ -1,0 +1,91 @@
+import { type ApproachView, type CameraConfig, DetectorSettings, type LaneMeasurement } from '@greenwave/contracts';
+import { VisionMeasurementSource } from '@greenwave/edge-agent';
+import { type RtJunction, type Twin, readJunction, viewApproach } from '@greenwave/simulator';
+import { CameraPipeline, type SyntheticCamera, type TruthObject, type VehicleDetector, defaultSyntheticCamera, detectorFromSettings, renderApproach, syntheticCameraConfig } from '@greenwave/vision';
+
+/** One synthetic camera on one approach of a twin junction, with its vision pipeline. */
+export interface TwinCamera {
+  junction: RtJunction;
+  approachId: string;
+  camera: SyntheticCamera;
+  config: CameraConfig;
+  pipeline: CameraPipeline;
+  seed: number;
+}
+
+export interface TwinCamerasOptions {
+  /** Frames per simulated second each camera renders and processes (default 5). */
+  fps?: number;
+  /** onnxruntime threads of the shared detector (default 1). */
+  threads?: number;
+  /** Called with each rendered frame's ground truth and what the pipeline measured (accuracy reports). */
+  onFrame?: (camera: TwinCamera, truth: readonly TruthObject[], measured: readonly LaneMeasurement[]) => void;
+}
+
+/** The same view `back` seconds earlier: every vehicle moved back along its lane by its speed (the twin steps 1 s). */
+export function viewEarlier(view: ApproachView, back: number): ApproachView {
+  if (back === 0) return view;
+  return { ...view, timeS: view.timeS - back, vehicles: view.vehicles.map((v) => ({ ...v, distanceM: v.distanceM + v.speedMps * back })) };
+}
+
+/**
+ * Synthetic cameras on every inbound approach of some twin junctions, each feeding the full vision path: frames
+ * rendered from the twin (perspective, detailed vehicles, blur, noise, JPEG) -> NanoDet -> ByteTrack -> per-lane
+ * measurements. Lockstep: after each twin step, `processSecond()` renders the second that just passed at `fps`
+ * (positions in between from the vehicles' speeds) and runs the pipelines on it. One detector serves every camera.
+ */
+export class TwinCameras {
+  readonly cameras: TwinCamera[] = [];
+  private constructor(
+    readonly twin: Twin,
+    private readonly detector: VehicleDetector,
+    readonly fps: number,
+    private readonly onFrame?: TwinCamerasOptions['onFrame'],
+  ) {}
+
+  static async create(twin: Twin, junctionIds: readonly string[], options: TwinCamerasOptions = {}): Promise<TwinCameras> {
+    const fps = options.fps ?? 5;
+    // weak detections too: ByteTrack's second association extends tracks with them
+    const detector = await detectorFromSettings(DetectorSettings.parse({ threads: options.threads ?? 1 }), { scoreThreshold: 0.1 });
+    const out = new TwinCameras(twin, detector, fps, options.onFrame);
+    let seed = 1;
+    for (const id of junctionIds) {
+      const junction = twin.junctions.find((j) => j.id === id);
+      if (!junction) throw new Error(`no junction ${id} in the twin`);
+      for (const approach of junction.approaches) {
+        const view = viewApproach(junction, approach.id, twin.simS);
+        const camera = defaultSyntheticCamera(view);
+        const config = syntheticCameraConfig(view, camera, { cameraId: `${id}-${approach.id}`, seed, fps });
+        const clock = () => twin.simS * 1000;
+        out.cameras.push({ junction, approachId: approach.id, camera, config, seed, pipeline: new CameraPipeline(config, { detector, clock }) });
+        seed++;
+      }
+    }
+    return out;
+  }
+
+  /** Renders and processes the simulated second that just ended, for every camera. */
+  async processSecond(): Promise<void> {
+    const endS = this.twin.simS;
+    for (const cam of this.cameras) {
+      const view = viewApproach(cam.junction, cam.approachId, endS);
+      for (let k = 1; k <= this.fps; k++) {
+        const back = 1 - k / this.fps;
+        const rendered = await renderApproach(viewEarlier(view, back), cam.camera, { seed: cam.seed });
+        const timeMs = Math.round((endS - back) * 1000);
+        const measured = await cam.pipeline.process({ data: rendered.frame.data, width: rendered.frame.width, height: rendered.frame.height, index: cam.pipeline.stats.frames, timeMs });
+        this.onFrame?.(cam, rendered.truth, measured);
+      }
+    }
+  }
+
+  /** An agent's measurement source for a junction: its cameras' measurements, the perfect feed for the rest. */
+  sourceFor(junction: RtJunction): VisionMeasurementSource {
+    const pipelines = this.cameras.filter((c) => c.junction === junction).map((c) => c.pipeline);
+    return new VisionMeasurementSource(pipelines, { read: (timeMs) => readJunction(junction, timeMs, 1) });
+  }
+
+  async close(): Promise<void> {
+    await this.detector.close();
+  }
+}

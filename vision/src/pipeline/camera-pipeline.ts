@@ -1,0 +1,150 @@
+import { type CameraConfig, type LaneMeasurement, emptyPerClass } from '@greenwave/contracts';
+import type { Detection } from '../detect/detection.ts';
+import type { VehicleDetector } from '../detect/detector.ts';
+import type { Frame, FrameSource } from '../source/frame.ts';
+import { ByteTracker } from '../track/byte-tracker.ts';
+import { LaneMeasurementBuilder } from '../zones/lane-measurement-builder.ts';
+import { CameraWatchdog, type CameraHealth } from './camera-watchdog.ts';
+import { ridersInLanesAsMotorbikes } from './riders-in-lanes.ts';
+
+export interface CameraPipelineStats {
+  frames: number;
+  /** Frames the source dropped because detection was behind (live sources). */
+  dropped: number;
+  /** Detector time per frame (ms), latest 200. */
+  detectMs: number[];
+  /** Whole per-frame time: detect + track + measure (ms), latest 200. */
+  frameMs: number[];
+  measurements: number;
+  errors: number;
+  lastError: string | null;
+}
+
+export interface CameraPipelineDeps {
+  /** Where frames come from when the pipeline runs on its own (`start`); lockstep runs call `process` instead. */
+  source?: FrameSource;
+  detector: VehicleDetector;
+  /** Wall clock (ms) for the watchdog; frames carry their own time. */
+  clock?: () => number;
+  /** Each frame with what was found, e.g. to keep evidence or draw it. */
+  onFrame?: (frame: Frame, detections: readonly Detection[]) => void;
+}
+
+/** Detections below this score only extend tracks (ByteTrack's second association); they never start one. */
+const LOW_SCORE = 0.1;
+/** Tracks lost for up to this many frames still count where they were predicted (a vehicle briefly hidden). */
+const KEEP_LOST_FRAMES = 10;
+
+/**
+ * One camera: frames from its source -> vehicle detection -> ByteTrack -> per-lane measurements each second, in the
+ * same schema as the twin's perfect camera. `take()` hands the agent what was measured since its last call; the
+ * watchdog says whether the camera can be trusted (frames arriving, not frozen).
+ */
+export class CameraPipeline {
+  readonly stats: CameraPipelineStats = { frames: 0, dropped: 0, detectMs: [], frameMs: [], measurements: 0, errors: 0, lastError: null };
+  readonly tracker: ByteTracker;
+  readonly builder: LaneMeasurementBuilder;
+  readonly watchdog: CameraWatchdog;
+  private pending = new Map<number, LaneMeasurement>();
+  private running: Promise<void> | null = null;
+  private stopped = false;
+  private readonly clock: () => number;
+
+  constructor(
+    readonly config: CameraConfig,
+    private readonly deps: CameraPipelineDeps,
+  ) {
+    this.clock = deps.clock ?? Date.now;
+    const high = config.detector.scoreThreshold;
+    this.tracker = new ByteTracker({ highScoreThreshold: high, lowScoreThreshold: LOW_SCORE, newTrackScoreThreshold: Math.min(0.95, high + 0.1), separatePersons: false, maxLostFrames: Math.max(KEEP_LOST_FRAMES, Math.round(config.fps * 3)) });
+    this.builder = new LaneMeasurementBuilder({ camera: config });
+    this.watchdog = new CameraWatchdog(config.watchdog, this.clock());
+  }
+
+  /** Starts pulling frames; resolves when the source ends or `stop()` is called. */
+  start(): Promise<void> {
+    const source = this.deps.source;
+    if (!source) throw new Error(`camera ${this.config.id}: no frame source to start from`);
+    this.running ??= this.loop(source);
+    return this.running;
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await this.deps.source?.stop();
+    await this.running;
+  }
+
+  /** Processes one frame (also used directly by lockstep runs without a live loop). */
+  async process(frame: Frame): Promise<LaneMeasurement[]> {
+    const started = performance.now();
+    this.watchdog.frame(frame, this.clock());
+    const detections = ridersInLanesAsMotorbikes(await this.deps.detector.detect(frame), this.config.lanes);
+    const detected = performance.now();
+    this.tracker.update(detections);
+    const measured = this.builder.observe(frame.timeMs, this.tracker.confirmedTracks(KEEP_LOST_FRAMES));
+    this.stats.frames++;
+    push(this.stats.detectMs, detected - started);
+    push(this.stats.frameMs, performance.now() - started);
+    for (const m of measured) this.add(m);
+    this.deps.onFrame?.(frame, detections);
+    return measured;
+  }
+
+  /**
+   * What was measured since the last call, one measurement per lane: the latest interval's state (queue, occupancy,
+   * density, speed) with the counts of every interval since then added up, so nothing is lost when the agent reads at
+   * another rhythm than the camera's seconds. Empty when no interval has ended since.
+   */
+  take(): LaneMeasurement[] {
+    const out = [...this.pending.values()];
+    this.pending = new Map();
+    return out;
+  }
+
+  health(): CameraHealth {
+    return this.watchdog.health(this.clock());
+  }
+
+  private add(m: LaneMeasurement): void {
+    const before = this.pending.get(m.laneIndex);
+    this.stats.measurements++;
+    if (!before) {
+      this.pending.set(m.laneIndex, m);
+      return;
+    }
+    const countByClass = emptyPerClass();
+    for (const k of Object.keys(countByClass) as (keyof typeof countByClass)[]) countByClass[k] = before.countByClass[k] + m.countByClass[k];
+    this.pending.set(m.laneIndex, { ...m, intervalS: before.intervalS + m.intervalS, count: before.count + m.count, countByClass, countPcu: Math.round((before.countPcu + m.countPcu) * 100) / 100 });
+  }
+
+  private async loop(source: FrameSource): Promise<void> {
+    while (!this.stopped) {
+      let frame: Frame | null;
+      try {
+        frame = await source.next();
+      } catch (error) {
+        this.fail(error);
+        return;
+      }
+      this.stats.dropped = source.stats.dropped;
+      if (!frame) return;
+      try {
+        await this.process(frame);
+      } catch (error) {
+        // a bad frame is counted and skipped; the camera keeps running
+        this.fail(error);
+      }
+    }
+  }
+
+  private fail(error: unknown): void {
+    this.stats.errors++;
+    this.stats.lastError = (error as Error).message;
+  }
+}
+
+function push(list: number[], value: number): void {
+  list.push(value);
+  if (list.length > 200) list.shift();
+}

@@ -1,0 +1,263 @@
+import { ErrorCode, GreenwaveError } from '@greenwave/contracts';
+import type { Box, Detection, DetectionClass } from '../detect/detection.ts';
+import { intersectionOverUnion } from '../detect/nms.ts';
+import { assignWithCostLimit } from './assignment.ts';
+import { type KalmanBoxState, boxToMeasurement, initiateKalmanState, predictKalmanState, stateToBox, updateKalmanState } from './kalman-box-filter.ts';
+import { ClassVotes } from './class-votes.ts';
+
+/**
+ * ByteTrack (Zhang et al., ECCV 2022) without appearance features, frame by frame:
+ *  1. every confirmed track (tracked or lost) is predicted one frame ahead by its Kalman filter;
+ *  2. high-score detections are matched to them by 1 − IoU (times the detection score, as ByteTrack's
+ *     `fuse_score`), optimally (Hungarian), pairs only below `firstMatchMaxCost`; lost tracks matched here are
+ *     re-found with their old id;
+ *  3. low-score detections are matched to the tracks still unmatched that were tracked last frame (never to lost
+ *     ones), below `secondMatchMaxCost` — so a vehicle whose score drops behind an occluder keeps its track;
+ *     tracks still unmatched become lost;
+ *  4. tracks born last frame (unconfirmed) are matched to the remaining high-score detections and confirmed, or
+ *     dropped;
+ *  5. remaining high-score detections at or above `newTrackScoreThreshold` start unconfirmed tracks — low-score
+ *     detections never start one;
+ *  6. tracks lost for more than `maxLostFrames` frames are removed; a lost track overlapping a tracked one by IoU
+ *     above 0.85 is a duplicate and the younger of the two goes.
+ * Ids are given on confirmation, from 1, per tracker. A track's class is the majority vote over its detections.
+ * Persons and vehicles never match each other (unless `separatePersons` is false). Pure: no IO, no clock.
+ */
+
+export type TrackState = 'tracked' | 'lost';
+
+export interface ByteTrackerOptions {
+  /** Detections at or above this score take part in the first association (ByteTrack `track_thresh`, 0.5). */
+  highScoreThreshold?: number;
+  /** Detections below this score are ignored altogether (0.1). */
+  lowScoreThreshold?: number;
+  /** An unmatched high-score detection starts a track only at or above this score (`track_thresh + 0.1`, 0.6). */
+  newTrackScoreThreshold?: number;
+  /** First association: largest cost 1 − IoU·score that still matches (ByteTrack `match_thresh`, 0.8). */
+  firstMatchMaxCost?: number;
+  /** Second association (low-score detections): largest cost 1 − IoU (0.5). */
+  secondMatchMaxCost?: number;
+  /** Unconfirmed tracks: largest cost 1 − IoU·score (0.7). */
+  unconfirmedMatchMaxCost?: number;
+  /** Frames a track may stay lost and still be re-found with its id (ByteTrack `track_buffer`, 30). */
+  maxLostFrames?: number;
+  /** Multiply IoU by the detection score in the first and unconfirmed associations (true, as ByteTrack on MOT17). */
+  fuseScore?: boolean;
+  /** Persons and vehicles never match each other (true). */
+  separatePersons?: boolean;
+}
+
+/** A confirmed track as the tracker reports it. */
+export interface TrackedObject {
+  id: number;
+  /** Majority vote over the classes of the detections matched to this track. */
+  class: DetectionClass;
+  /** The Kalman estimate of the box this frame, in frame pixels (a prediction while lost). */
+  box: Box;
+  /** Score of the last matched detection. */
+  score: number;
+  state: TrackState;
+  /** 0 when a detection was matched this frame. */
+  framesSinceSeen: number;
+  /** Detections matched to the track so far. */
+  hits: number;
+  /** Tracker frame number (1-based) at which the track was first seen. */
+  firstFrame: number;
+  /** Kalman velocity of the box centre, pixels per frame. */
+  velocityPxPerFrame: [number, number];
+}
+
+interface InternalTrack {
+  /** 0 until confirmed. */
+  id: number;
+  kalman: KalmanBoxState;
+  confirmed: boolean;
+  state: TrackState;
+  group: 'person' | 'vehicle';
+  votes: ClassVotes;
+  score: number;
+  firstFrame: number;
+  lastSeenFrame: number;
+  hits: number;
+}
+
+const defaults: Required<ByteTrackerOptions> = {
+  highScoreThreshold: 0.5,
+  lowScoreThreshold: 0.1,
+  newTrackScoreThreshold: 0.6,
+  firstMatchMaxCost: 0.8,
+  secondMatchMaxCost: 0.5,
+  unconfirmedMatchMaxCost: 0.7,
+  maxLostFrames: 30,
+  fuseScore: true,
+  separatePersons: true,
+};
+
+/** IoU above which a lost track duplicates a tracked one (ByteTrack: IoU distance below 0.15). */
+const DUPLICATE_IOU = 0.85;
+
+export class ByteTracker {
+  readonly options: Readonly<Required<ByteTrackerOptions>>;
+  private frame = 0;
+  private nextId = 1;
+  private tracks: InternalTrack[] = [];
+
+  constructor(options: ByteTrackerOptions = {}) {
+    this.options = verifyTrackerOptions({ ...defaults, ...stripUndefined(options) });
+  }
+
+  /** Frames seen so far. */
+  get frameNumber(): number {
+    return this.frame;
+  }
+
+  /** Feeds one frame's detections; returns the confirmed tracks matched in this frame (ByteTrack's output). */
+  update(detections: readonly Detection[]): TrackedObject[] {
+    const options = this.options;
+    this.frame++;
+    const usable = detections.filter((d) => Number.isFinite(d.score) && d.score >= options.lowScoreThreshold && d.box.every(Number.isFinite) && d.box[2] > d.box[0] && d.box[3] > d.box[1]);
+    const high = usable.filter((d) => d.score >= options.highScoreThreshold);
+    const low = usable.filter((d) => d.score < options.highScoreThreshold);
+
+    const unconfirmed = this.tracks.filter((t) => !t.confirmed);
+    const pool = this.tracks.filter((t) => t.confirmed);
+    for (const track of pool) track.kalman = predictKalmanState(track.kalman, track.state !== 'tracked');
+
+    // 1. high-score detections against tracked and lost tracks
+    const first = this.associate(pool, high, options.firstMatchMaxCost, options.fuseScore);
+    for (const [t, d] of first.matches) this.absorb(pool[t]!, high[d]!);
+
+    // 2. low-score detections against tracks that were tracked until now
+    const stillTracked = first.unmatchedRows.map((t) => pool[t]!).filter((t) => t.state === 'tracked');
+    const second = this.associate(stillTracked, low, options.secondMatchMaxCost, false);
+    for (const [t, d] of second.matches) this.absorb(stillTracked[t]!, low[d]!);
+    for (const t of second.unmatchedRows) stillTracked[t]!.state = 'lost';
+
+    // 3. unconfirmed tracks against the remaining high-score detections
+    const remainingHigh = first.unmatchedColumns.map((d) => high[d]!);
+    const third = this.associate(unconfirmed, remainingHigh, options.unconfirmedMatchMaxCost, options.fuseScore);
+    const removed = new Set<InternalTrack>();
+    for (const [t, d] of third.matches) this.absorb(unconfirmed[t]!, remainingHigh[d]!);
+    for (const t of third.unmatchedRows) removed.add(unconfirmed[t]!);
+
+    // 4. new tracks from what is left, high scores only
+    const born: InternalTrack[] = [];
+    for (const d of third.unmatchedColumns) {
+      const detection = remainingHigh[d]!;
+      if (detection.score < options.newTrackScoreThreshold) continue;
+      born.push(this.start(detection));
+    }
+
+    // 5. forget tracks lost too long; 6. drop duplicates
+    for (const track of pool) if (track.state === 'lost' && this.frame - track.lastSeenFrame > options.maxLostFrames) removed.add(track);
+    this.removeDuplicates(pool.filter((t) => !removed.has(t)), removed);
+    this.tracks = [...this.tracks.filter((t) => !removed.has(t)), ...born];
+    return this.tracks.filter((t) => t.confirmed && t.state === 'tracked').map((t) => this.view(t));
+  }
+
+  /**
+   * Confirmed tracks, tracked or lost for at most `maxFramesLost` frames (default all kept lost tracks), with their
+   * predicted boxes — what measurements should see so a briefly hidden vehicle does not vanish from a queue.
+   */
+  confirmedTracks(maxFramesLost = this.options.maxLostFrames): TrackedObject[] {
+    return this.tracks.filter((t) => t.confirmed && this.frame - t.lastSeenFrame <= maxFramesLost).map((t) => this.view(t));
+  }
+
+  private associate(tracks: readonly InternalTrack[], detections: readonly Detection[], maxCost: number, fuseScore: boolean) {
+    const cost = tracks.map((track) => {
+      const box = stateToBox(track.kalman);
+      return detections.map((detection) => {
+        if (this.options.separatePersons && groupOf(detection.class) !== track.group) return Number.POSITIVE_INFINITY;
+        const iou = intersectionOverUnion(box, detection.box);
+        return 1 - (fuseScore ? iou * detection.score : iou);
+      });
+    });
+    return assignWithCostLimit(cost, detections.length, maxCost);
+  }
+
+  private absorb(track: InternalTrack, detection: Detection): void {
+    track.kalman = updateKalmanState(track.kalman, boxToMeasurement(detection.box));
+    track.state = 'tracked';
+    track.lastSeenFrame = this.frame;
+    track.score = detection.score;
+    track.hits++;
+    track.votes.add(detection.class, detection.score);
+    if (!track.confirmed) this.confirm(track);
+  }
+
+  private start(detection: Detection): InternalTrack {
+    const track: InternalTrack = {
+      id: 0,
+      kalman: initiateKalmanState(boxToMeasurement(detection.box)),
+      confirmed: false,
+      state: 'tracked',
+      group: groupOf(detection.class),
+      votes: new ClassVotes(),
+      score: detection.score,
+      firstFrame: this.frame,
+      lastSeenFrame: this.frame,
+      hits: 1,
+    };
+    track.votes.add(detection.class, detection.score);
+    // as ByteTrack: tracks of the very first frame are confirmed at once, later ones on their second detection
+    if (this.frame === 1) this.confirm(track);
+    return track;
+  }
+
+  private confirm(track: InternalTrack): void {
+    track.confirmed = true;
+    track.id = this.nextId++;
+  }
+
+  private removeDuplicates(tracks: readonly InternalTrack[], removed: Set<InternalTrack>): void {
+    const tracked = tracks.filter((t) => t.state === 'tracked');
+    const lost = tracks.filter((t) => t.state === 'lost');
+    for (const a of tracked) {
+      for (const b of lost) {
+        if (removed.has(a) || removed.has(b)) continue;
+        if (intersectionOverUnion(stateToBox(a.kalman), stateToBox(b.kalman)) <= DUPLICATE_IOU) continue;
+        removed.add(this.frame - a.firstFrame >= this.frame - b.firstFrame ? b : a);
+      }
+    }
+  }
+
+  private view(track: InternalTrack): TrackedObject {
+    const mean = track.kalman.mean;
+    return {
+      id: track.id,
+      class: track.votes.winner(),
+      box: stateToBox(track.kalman),
+      score: track.score,
+      state: track.state,
+      framesSinceSeen: this.frame - track.lastSeenFrame,
+      hits: track.hits,
+      firstFrame: track.firstFrame,
+      velocityPxPerFrame: [mean[4]!, mean[5]!],
+    };
+  }
+}
+
+/** Rejects thresholds that cannot work together, naming the option and its value. */
+export function verifyTrackerOptions(options: Required<ByteTrackerOptions>): Required<ByteTrackerOptions> {
+  const fail = (field: keyof ByteTrackerOptions, rule: string) => {
+    throw new GreenwaveError(ErrorCode.INVALID_CONFIG, `tracker option ${field} = ${String(options[field])}: ${rule}`, { recoverable: false });
+  };
+  for (const field of ['highScoreThreshold', 'lowScoreThreshold', 'newTrackScoreThreshold'] as const) {
+    if (!(options[field] >= 0 && options[field] <= 1)) fail(field, 'must be a score between 0 and 1');
+  }
+  for (const field of ['firstMatchMaxCost', 'secondMatchMaxCost', 'unconfirmedMatchMaxCost'] as const) {
+    if (!(options[field] > 0 && options[field] <= 1)) fail(field, 'must be a cost 1 - IoU in (0, 1]');
+  }
+  if (options.lowScoreThreshold > options.highScoreThreshold) fail('lowScoreThreshold', `must not exceed highScoreThreshold (${options.highScoreThreshold})`);
+  if (options.newTrackScoreThreshold < options.highScoreThreshold) fail('newTrackScoreThreshold', `must be at least highScoreThreshold (${options.highScoreThreshold}): only high-score detections start tracks`);
+  if (!(Number.isInteger(options.maxLostFrames) && options.maxLostFrames >= 0)) fail('maxLostFrames', 'must be a whole number of frames, 0 or more');
+  return options;
+}
+
+function groupOf(detectionClass: DetectionClass): 'person' | 'vehicle' {
+  return detectionClass === 'person' ? 'person' : 'vehicle';
+}
+
+function stripUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

@@ -1,0 +1,73 @@
+export interface CountLineCrossingsOptions {
+  /**
+   * How far past a line (m) a track must get to count: it is counted once its ground y has been upstream of the line
+   * and is then below `line − marginM` (downstream). Jitter smaller than the margin never counts; default 1 m. Being
+   * upstream by any amount arms it: the first vehicle of a queue waits a few decimetres before the stop line.
+   */
+  marginM?: number;
+}
+
+/** A count line by its ground position (m upstream of the stop line); the shape of `countLines` in the camera config. */
+export interface CountLineAt {
+  name: string;
+  groundY: number;
+}
+
+interface LineProgress {
+  /** Seen upstream of the line. */
+  armed: boolean;
+  counted: boolean;
+}
+
+/**
+ * Counts tracks that fully cross count lines, each track at most once per line: travel downstream (decreasing y)
+ * from upstream of the line to beyond `line − margin`. A track first seen downstream is never counted; moving back
+ * upstream after being counted never counts again. Pure state, no IO.
+ */
+export class CountLineCrossings {
+  readonly marginM: number;
+  private readonly progress = new Map<number, LineProgress[]>();
+
+  constructor(
+    readonly lines: readonly CountLineAt[],
+    options: CountLineCrossingsOptions = {},
+  ) {
+    this.marginM = options.marginM ?? 1;
+    if (!(this.marginM >= 0) || !Number.isFinite(this.marginM)) throw new RangeError(`count line margin must be a finite number of metres >= 0, got ${this.marginM}`);
+  }
+
+  /** Feeds a track's current ground y (m upstream of the stop line); returns the indices of the lines it crossed now. */
+  update(trackId: number, groundY: number): number[] {
+    if (!Number.isFinite(groundY)) return [];
+    let lines = this.progress.get(trackId);
+    if (lines === undefined) {
+      lines = this.lines.map(() => ({ armed: false, counted: false }));
+      this.progress.set(trackId, lines);
+    }
+    const crossed: number[] = [];
+    this.lines.forEach((line, i) => {
+      const state = lines[i]!;
+      if (state.counted) return;
+      if (groundY > line.groundY) state.armed = true;
+      else if (state.armed && groundY < line.groundY - this.marginM) {
+        state.counted = true;
+        crossed.push(i);
+      }
+    });
+    return crossed;
+  }
+
+  /** Whether the track has been counted at the line. */
+  hasCounted(trackId: number, lineIndex: number): boolean {
+    return this.progress.get(trackId)?.[lineIndex]?.counted ?? false;
+  }
+
+  /** Drops a track that has ended. */
+  forget(trackId: number): void {
+    this.progress.delete(trackId);
+  }
+
+  get trackedCount(): number {
+    return this.progress.size;
+  }
+}

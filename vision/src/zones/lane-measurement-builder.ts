@@ -1,0 +1,193 @@
+import {
+  type CameraConfig,
+  ErrorCode,
+  GreenwaveError,
+  type LaneMeasurement,
+  type PerClass,
+  type VehicleClassName,
+  type VehicleClassParams,
+  defaultVehicleClasses,
+  emptyPerClass,
+} from '@greenwave/contracts';
+import type { Box, DetectionClass } from '../detect/detection.ts';
+import { CountLineCrossings } from './count-line-crossings.ts';
+import { vehicleClassOfDetection } from './detection-vehicle-class.ts';
+import { type GroundSample, groundSpeedMps } from './ground-speed.ts';
+import { type GroundProjection, groundProjectionFromCalibration } from './homography.ts';
+import { groundContactPoint, laneZoneOfPoint } from './lane-assignment.ts';
+import { type LaneVehicle, measureLane } from './measure-lane.ts';
+
+/** What the builder needs of a camera's config. */
+export type MeasuredCamera = Pick<CameraConfig, 'intersectionId' | 'approachId' | 'width' | 'height' | 'calibration' | 'lanes' | 'countLines' | 'zoneLengthM'>;
+
+export interface LaneMeasurementBuilderOptions {
+  camera: MeasuredCamera;
+  /** Length of one measurement interval (1 s). Intervals end on whole multiples of it (ms since the epoch). */
+  intervalS?: number;
+  /** Count-line margin (m): a vehicle counts once it has been this far upstream and then this far downstream (1). */
+  countMarginM?: number;
+  /** Ground positions over this window (s) give a track's speed (1). */
+  speedWindowS?: number;
+  /** Motorbikes ride this many abreast (2, the twin's default). */
+  motorbikeColumnsPerLane?: number;
+  /** Lengths and PCU per class (the twin's defaults). */
+  vehicleClasses?: Readonly<Record<VehicleClassName, VehicleClassParams>>;
+  /** A track not seen for this long (s) is forgotten (5). */
+  forgetAfterS?: number;
+}
+
+/** What the builder reads of a track (a `TrackedObject` fits). */
+export interface TrackInFrame {
+  id: number;
+  class: DetectionClass;
+  /** Frame pixels. */
+  box: Box;
+}
+
+/** A vehicle as the builder placed it in the latest frame. */
+export interface MeasuredVehicle extends LaneVehicle {
+  trackId: number;
+  /** Ground x (m across the approach). */
+  lateralM: number;
+  /** Index into `camera.lanes` of the lane zone the track was last seen in; undefined before it entered any. */
+  laneZoneIndex: number | undefined;
+}
+
+interface TrackMemory {
+  history: GroundSample[];
+  laneZoneIndex: number | undefined;
+  lastSeenMs: number;
+}
+
+/**
+ * Turns tracks into per-lane measurements each interval. Per frame: each vehicle track's ground contact point (the
+ * bottom centre of its box; tracks whose contact point is outside the picture are skipped) is placed in a lane zone (image polygon; the last zone is kept once the vehicle leaves
+ * all of them, e.g. past the stop line) and projected to the ground; its speed comes from its ground positions over
+ * the speed window; crossings of the first count line (the stop line when none is configured) are counted for the
+ * lane and class. At every interval boundary the latest frame's vehicles give one `LaneMeasurement` per lane zone
+ * (see `measureLane`), with the counts since the previous one. Persons are ignored. Pure state: no IO, no clock —
+ * time comes with each frame.
+ */
+export class LaneMeasurementBuilder {
+  readonly projection: GroundProjection;
+  readonly intervalMs: number;
+  private readonly camera: MeasuredCamera;
+  private readonly counter: CountLineCrossings;
+  private readonly speedWindowMs: number;
+  private readonly forgetAfterMs: number;
+  private readonly vehicleClasses: Readonly<Record<VehicleClassName, VehicleClassParams>>;
+  private readonly motorbikeColumns: number;
+  private readonly memory = new Map<number, TrackMemory>();
+  private crossings: Array<PerClass<number>>;
+  private latest: MeasuredVehicle[] = [];
+  private lastTimeMs: number | undefined;
+  private nextEmitMs: number | undefined;
+
+  constructor(options: LaneMeasurementBuilderOptions) {
+    this.camera = options.camera;
+    this.projection = groundProjectionFromCalibration(options.camera.calibration);
+    this.intervalMs = Math.round((options.intervalS ?? 1) * 1000);
+    if (!(this.intervalMs >= 1)) throw invalidOption('intervalS', options.intervalS, 'must be at least 0.001 s');
+    const lines = options.camera.countLines.length > 0 ? options.camera.countLines : [{ name: 'stop line', groundY: 0 }];
+    this.counter = new CountLineCrossings(lines, { marginM: options.countMarginM ?? 1 });
+    this.speedWindowMs = (options.speedWindowS ?? 1) * 1000;
+    if (!(this.speedWindowMs > 0)) throw invalidOption('speedWindowS', options.speedWindowS, 'must be positive');
+    this.forgetAfterMs = (options.forgetAfterS ?? 5) * 1000;
+    this.vehicleClasses = options.vehicleClasses ?? defaultVehicleClasses;
+    this.motorbikeColumns = options.motorbikeColumnsPerLane ?? 2;
+    if (!(this.motorbikeColumns >= 1)) throw invalidOption('motorbikeColumnsPerLane', options.motorbikeColumnsPerLane, 'must be 1 or more');
+    this.crossings = options.camera.lanes.map(() => emptyPerClass());
+  }
+
+  /**
+   * Feeds one frame's tracks (time in ms, never decreasing). Returns the measurements of every interval that ended
+   * at or before this frame — usually none, at a boundary one per lane zone.
+   */
+  observe(timeMs: number, tracks: readonly TrackInFrame[]): LaneMeasurement[] {
+    if (!Number.isFinite(timeMs) || (this.lastTimeMs !== undefined && timeMs < this.lastTimeMs)) {
+      throw new GreenwaveError(ErrorCode.INVALID_REQUEST, `frame time ${timeMs} ms is not after the previous frame (${this.lastTimeMs} ms)`, { recoverable: true });
+    }
+    this.lastTimeMs = timeMs;
+    this.nextEmitMs ??= (Math.floor(timeMs / this.intervalMs) + 1) * this.intervalMs;
+
+    this.latest = [];
+    for (const track of tracks) {
+      const vehicle = this.place(timeMs, track);
+      if (vehicle !== undefined) this.latest.push(vehicle);
+    }
+    for (const [id, memory] of this.memory) {
+      if (timeMs - memory.lastSeenMs > this.forgetAfterMs) {
+        this.memory.delete(id);
+        this.counter.forget(id);
+      }
+    }
+
+    const out: LaneMeasurement[] = [];
+    while (timeMs >= this.nextEmitMs) {
+      out.push(...this.emit(this.nextEmitMs));
+      this.nextEmitMs += this.intervalMs;
+    }
+    return out;
+  }
+
+  /** The vehicles placed in the latest frame. */
+  vehicles(): readonly MeasuredVehicle[] {
+    return this.latest;
+  }
+
+  private place(timeMs: number, track: TrackInFrame): MeasuredVehicle | undefined {
+    const vehicleClass = vehicleClassOfDetection(track.class);
+    if (vehicleClass === undefined) return undefined;
+    const contact = groundContactPoint(track.box);
+    // a (predicted) box whose bottom has left the picture is a vehicle that has driven out of view
+    if (contact[0] < 0 || contact[0] > this.camera.width || contact[1] < 0 || contact[1] > this.camera.height) return undefined;
+    if (!this.projection.seesGround(contact)) return undefined;
+    const [x, y] = this.projection.imageToGround(contact);
+    if (!Number.isFinite(x) || !Number.isFinite(y)) return undefined;
+    let memory = this.memory.get(track.id);
+    if (memory === undefined) {
+      memory = { history: [], laneZoneIndex: undefined, lastSeenMs: timeMs };
+      this.memory.set(track.id, memory);
+    }
+    memory.lastSeenMs = timeMs;
+    const zone = laneZoneOfPoint(contact, this.camera.lanes);
+    if (zone !== undefined) memory.laneZoneIndex = this.camera.lanes.indexOf(zone);
+    memory.history.push({ timeMs, x, y });
+    while (memory.history.length > 0 && timeMs - memory.history[0]!.timeMs > this.speedWindowMs) memory.history.shift();
+
+    const crossed = this.counter.update(track.id, y);
+    if (crossed.includes(0) && memory.laneZoneIndex !== undefined) this.crossings[memory.laneZoneIndex]![vehicleClass]++;
+
+    return {
+      trackId: track.id,
+      class: vehicleClass,
+      frontM: y,
+      lateralM: x,
+      speedMps: groundSpeedMps(memory.history, this.speedWindowMs / 2),
+      laneZoneIndex: memory.laneZoneIndex,
+    };
+  }
+
+  private emit(timeMs: number): LaneMeasurement[] {
+    const measurements = this.camera.lanes.map((zone, zoneIndex) =>
+      measureLane({
+        intersectionId: this.camera.intersectionId,
+        approachId: zone.approachId,
+        laneIndex: zone.laneIndex,
+        timeMs,
+        intervalS: this.intervalMs / 1000,
+        zoneLengthM: this.camera.zoneLengthM,
+        vehicles: this.latest.filter((vehicle) => vehicle.laneZoneIndex === zoneIndex),
+        crossings: this.crossings[zoneIndex]!,
+        vehicleClasses: this.vehicleClasses,
+        motorbikeColumnsPerLane: this.motorbikeColumns,
+      }),
+    );
+    this.crossings = this.camera.lanes.map(() => emptyPerClass());
+    return measurements;
+  }
+}
+
+function invalidOption(field: string, value: unknown, rule: string): GreenwaveError {
+  return new GreenwaveError(ErrorCode.INVALID_CONFIG, `lane measurement option ${field} = ${String(value)}: ${rule}`, { recoverable: false });
+}

@@ -1,0 +1,203 @@
+import { describe, expect, it } from 'vitest';
+import type { Box, Detection, DetectionClass } from '../src/detect/detection.ts';
+import { assignWithCostLimit } from '../src/track/assignment.ts';
+import { ByteTracker, type TrackedObject } from '../src/track/byte-tracker.ts';
+import { ClassVotes } from '../src/track/class-votes.ts';
+import { boxToMeasurement, initiateKalmanState, predictKalmanState, stateToBox, updateKalmanState } from '../src/track/kalman-box-filter.ts';
+
+/** A box of the given size whose top-left corner moves linearly with the frame number. */
+function movingBox(frame: number, start: [number, number], velocity: [number, number], size: [number, number]): Box {
+  const x = start[0] + velocity[0] * frame;
+  const y = start[1] + velocity[1] * frame;
+  return [x, y, x + size[0], y + size[1]];
+}
+
+const detection = (box: Box, score = 0.9, detectionClass: DetectionClass = 'car'): Detection => ({ class: detectionClass, score, box });
+
+const centre = (box: Box): [number, number] => [(box[0] + box[2]) / 2, (box[1] + box[3]) / 2];
+const distance = (a: Box, b: Box) => Math.hypot(centre(a)[0] - centre(b)[0], centre(a)[1] - centre(b)[1]);
+
+/** The reported track nearest to a true box (within maxPx), if any. */
+function trackNear(tracks: readonly TrackedObject[], truth: Box, maxPx = 30): TrackedObject | undefined {
+  let best: TrackedObject | undefined;
+  for (const track of tracks) if (distance(track.box, truth) <= maxPx && (best === undefined || distance(track.box, truth) < distance(best.box, truth))) best = track;
+  return best;
+}
+
+describe('Kalman box filter', () => {
+  it('learns a constant velocity and predicts the box along it', () => {
+    let state = initiateKalmanState(boxToMeasurement([0, 0, 40, 20]));
+    for (let frame = 1; frame <= 30; frame++) {
+      state = predictKalmanState(state);
+      state = updateKalmanState(state, boxToMeasurement(movingBox(frame, [0, 0], [5, -2], [40, 20])));
+    }
+    expect(state.mean[4]).toBeCloseTo(5, 1);
+    expect(state.mean[5]).toBeCloseTo(-2, 1);
+    for (let frame = 31; frame <= 40; frame++) state = predictKalmanState(state, true);
+    const predicted = stateToBox(state);
+    const truth = movingBox(40, [0, 0], [5, -2], [40, 20]);
+    expect(distance(predicted, truth)).toBeLessThan(2);
+    expect(predicted[2] - predicted[0]).toBeCloseTo(40, 0);
+  });
+});
+
+describe('assignment with a cost limit', () => {
+  it('finds the optimal matching where greedy-by-cost would not', () => {
+    // greedy takes (0,0) = 0.1 first and must then pay 0.9 for (1,1), which is over the limit: one match only
+    const result = assignWithCostLimit(
+      [
+        [0.1, 0.2],
+        [0.15, 0.9],
+      ],
+      2,
+      0.8,
+    );
+    expect(result.matches.sort()).toEqual([
+      [0, 1],
+      [1, 0],
+    ]);
+    expect(result.unmatchedRows).toEqual([]);
+    expect(result.unmatchedColumns).toEqual([]);
+  });
+
+  it('never pairs at or above the limit and reports the leftovers', () => {
+    const result = assignWithCostLimit([[0.95, 0.3, 0.85], [0.9, 0.99, 0.81]], 3, 0.8);
+    expect(result.matches).toEqual([[0, 1]]);
+    expect(result.unmatchedRows).toEqual([1]);
+    expect(result.unmatchedColumns).toEqual([0, 2]);
+    expect(assignWithCostLimit([], 2, 0.8)).toEqual({ matches: [], unmatchedRows: [], unmatchedColumns: [0, 1] });
+  });
+});
+
+describe('ByteTracker', () => {
+  it('keeps the id of an object hidden for 10 frames that reappears further along its path', () => {
+    const tracker = new ByteTracker({ maxLostFrames: 30 });
+    const truth = (frame: number) => movingBox(frame, [100, 200], [6, 2], [80, 50]);
+    const ids = new Set<number>();
+    for (let frame = 1; frame <= 50; frame++) {
+      const hidden = frame > 20 && frame <= 30;
+      const reported = tracker.update(hidden ? [] : [detection(truth(frame))]);
+      if (hidden) {
+        expect(reported).toEqual([]);
+        const [lost] = tracker.confirmedTracks();
+        expect(lost?.state).toBe('lost');
+        expect(lost?.framesSinceSeen).toBe(frame - 20);
+        // the lost track's box keeps moving with the object
+        expect(distance(lost!.box, truth(frame))).toBeLessThan(10);
+      } else {
+        expect(reported).toHaveLength(1);
+        ids.add(reported[0]!.id);
+      }
+    }
+    expect([...ids]).toEqual([1]);
+    // the reappearance is 66 px from where it was last seen: too far for IoU without the motion model
+    expect(distance(truth(31), truth(20))).toBeGreaterThan(60);
+  });
+
+  it('gives a new id when the object stays hidden longer than maxLostFrames', () => {
+    const tracker = new ByteTracker({ maxLostFrames: 5 });
+    const truth = (frame: number) => movingBox(frame, [100, 200], [6, 2], [80, 50]);
+    const ids: number[] = [];
+    for (let frame = 1; frame <= 45; frame++) {
+      const hidden = frame > 20 && frame <= 30;
+      for (const track of tracker.update(hidden ? [] : [detection(truth(frame))])) ids.push(track.id);
+      if (frame === 27) expect(tracker.confirmedTracks()).toEqual([]);
+    }
+    expect(new Set(ids)).toEqual(new Set([1, 2]));
+  });
+
+  it('keeps the ids of two objects that cross, also when the farther one is hidden while they overlap', () => {
+    for (const hideFarOneWhileOverlapping of [false, true]) {
+      const tracker = new ByteTracker();
+      const a = (frame: number) => movingBox(frame, [40, 100], [8, 0], [60, 40]);
+      const b = (frame: number) => movingBox(frame, [520, 115], [-8, 0], [60, 40]);
+      const idsOfA = new Set<number>();
+      const idsOfB = new Set<number>();
+      for (let frame = 1; frame <= 60; frame++) {
+        const overlapping = Math.abs(centre(a(frame))[0] - centre(b(frame))[0]) < 40;
+        const detections = [detection(a(frame), 0.9)];
+        if (!(hideFarOneWhileOverlapping && overlapping)) detections.push(detection(b(frame), 0.8));
+        const reported = tracker.update(detections);
+        const trackA = trackNear(reported, a(frame));
+        expect(trackA, `frame ${frame}: object A has a track`).toBeDefined();
+        idsOfA.add(trackA!.id);
+        const trackB = trackNear(hideFarOneWhileOverlapping && overlapping ? tracker.confirmedTracks() : reported, b(frame));
+        expect(trackB, `frame ${frame}: object B has a track`).toBeDefined();
+        idsOfB.add(trackB!.id);
+      }
+      expect(idsOfA.size, 'A keeps one id').toBe(1);
+      expect(idsOfB.size, 'B keeps one id').toBe(1);
+      expect([...idsOfA][0]).not.toBe([...idsOfB][0]);
+    }
+  });
+
+  it('lets a low-score detection extend a track but never start one', () => {
+    const tracker = new ByteTracker();
+    const truth = (frame: number) => movingBox(frame, [300, 100], [4, 3], [70, 60]);
+    for (let frame = 1; frame <= 5; frame++) expect(tracker.update([detection(truth(frame), 0.9)])).toHaveLength(1);
+    const ghost = (frame: number) => movingBox(frame, [900, 500], [-3, 0], [50, 50]);
+    for (let frame = 6; frame <= 25; frame++) {
+      // the tracked object's score drops (partly hidden); an unrelated object is only ever seen with low scores
+      const reported = tracker.update([detection(truth(frame), 0.3), detection(ghost(frame), 0.45)]);
+      expect(reported).toHaveLength(1);
+      expect(reported[0]).toMatchObject({ id: 1, state: 'tracked', framesSinceSeen: 0, score: 0.3 });
+      expect(distance(reported[0]!.box, truth(frame))).toBeLessThan(3);
+    }
+    expect(tracker.confirmedTracks()).toHaveLength(1);
+
+    // the same low scores below lowScoreThreshold: the track is lost instead
+    const strict = new ByteTracker({ lowScoreThreshold: 0.35 });
+    for (let frame = 1; frame <= 5; frame++) strict.update([detection(truth(frame), 0.9)]);
+    expect(strict.update([detection(truth(6), 0.3)])).toEqual([]);
+    expect(strict.confirmedTracks()[0]?.state).toBe('lost');
+
+    // low scores alone never make a track, however long they last
+    const empty = new ByteTracker();
+    for (let frame = 1; frame <= 30; frame++) expect(empty.update([detection(ghost(frame), 0.45), detection(truth(frame), 0.2)])).toEqual([]);
+    expect(empty.confirmedTracks()).toEqual([]);
+  });
+
+  it('confirms a track on its second detection (except in the first frame) and gives a one-frame blip no id', () => {
+    const tracker = new ByteTracker();
+    expect(tracker.update([detection([0, 0, 50, 50])])).toMatchObject([{ id: 1 }]);
+    expect(tracker.update([detection([1, 0, 51, 50]), detection([400, 400, 450, 450])])).toMatchObject([{ id: 1 }]); // blip
+    expect(tracker.update([detection([2, 0, 52, 50]), detection([200, 200, 260, 240])])).toMatchObject([{ id: 1 }]); // new object, unconfirmed
+    const reported = tracker.update([detection([3, 0, 53, 50]), detection([201, 200, 261, 240])]);
+    expect(reported.map((t) => t.id).sort()).toEqual([1, 2]);
+  });
+
+  it('gives a track the majority class of its detections and never lets a person continue a vehicle track', () => {
+    const tracker = new ByteTracker();
+    const classes: DetectionClass[] = ['car', 'truck', 'car', 'car', 'truck', 'car', 'bus', 'car'];
+    let reported: TrackedObject[] = [];
+    classes.forEach((detectionClass, i) => (reported = tracker.update([detection(movingBox(i, [10, 10], [3, 0], [80, 60]), 0.8, detectionClass)])));
+    expect(reported).toMatchObject([{ id: 1, class: 'car', hits: classes.length }]);
+
+    // a person at exactly the car's predicted place: the car track is lost and the person gets its own track
+    const at = movingBox(classes.length, [10, 10], [3, 0], [80, 60]);
+    tracker.update([detection(at, 0.9, 'person')]);
+    reported = tracker.update([detection(at, 0.9, 'person')]);
+    expect(reported).toMatchObject([{ id: 2, class: 'person' }]);
+    expect(tracker.confirmedTracks().find((t) => t.id === 1)?.state).toBe('lost');
+  });
+
+  it('rejects options that cannot work together, naming the option', () => {
+    expect(() => new ByteTracker({ highScoreThreshold: 0.6, newTrackScoreThreshold: 0.5 })).toThrow(/newTrackScoreThreshold = 0.5/);
+    expect(() => new ByteTracker({ maxLostFrames: -1 })).toThrow(/maxLostFrames/);
+    expect(() => new ByteTracker({ lowScoreThreshold: 0.7 })).toThrow(/lowScoreThreshold = 0.7/);
+  });
+});
+
+describe('class votes', () => {
+  it('takes the most votes and breaks a tie by the summed score', () => {
+    const votes = new ClassVotes();
+    votes.add('truck', 0.9);
+    votes.add('car', 0.4);
+    expect(votes.winner()).toBe('truck');
+    votes.add('car', 0.4);
+    expect(votes.winner()).toBe('car');
+    votes.add('truck', 0.1);
+    expect(votes.winner()).toBe('truck'); // 2 : 2, score 1.0 against 0.8
+    expect(votes.counts()).toEqual({ truck: 2, car: 2 });
+  });
+});

@@ -4,6 +4,7 @@ import { type Budget, loadBudgets, percentile, withinBudget } from './budgets.ts
 import { type CentreIngestRun, centreIngest } from './centre-ingest.ts';
 import { decisionTicksMs } from './decision-tick.ts';
 import { detectorLatency } from './detector-latency.ts';
+import { visionPipelineFrames } from './vision-pipeline.ts';
 import { fieldRoundTrips } from './field-roundtrip.ts';
 import { measurementToCabinet } from './measurement-to-cabinet.ts';
 import { statusApi } from './status-api.ts';
@@ -82,6 +83,14 @@ if (want('detector')) {
   const run = await detectorLatency();
   console.log(`inference p50 ${percentile(run.inferenceMs, 0.5).toFixed(1)} ms, p99 ${percentile(run.inferenceMs, 0.99).toFixed(1)} ms; with pre/post-processing p50 ${percentile(run.totalMs, 0.5).toFixed(1)} ms`);
   row('vehicle detector inference, 416 px, 1 thread (ms)', run.inferenceMs, budget('detector-inference'), `${run.frameSize} frame scaled to 416; with scaling, decode and NMS p50 ${percentile(run.totalMs, 0.5).toFixed(1)} ms, p99 ${percentile(run.totalMs, 0.99).toFixed(1)} ms`);
+}
+
+if (want('vision-pipeline')) {
+  process.stdout.write('camera pipeline: synthetic cameras on a busy junction, 10 s at 5 frames/s each... ');
+  const run = await visionPipelineFrames();
+  const perCore = run.frameMs.map((ms) => 1000 / ms);
+  console.log(`${run.frameMs.length} frames from ${run.cameras} cameras: p50 ${percentile(run.frameMs, 0.5).toFixed(1)} ms/frame = ${(1000 / percentile(run.frameMs, 0.5)).toFixed(1)} frames/s per core`);
+  row('camera pipeline: detect + track + measure per core (frames/s)', perCore, budget('vision-pipeline'), `${run.frameMs.length} frames, ${percentile(run.frameMs, 0.5).toFixed(1)} ms p50 / ${percentile(run.frameMs, 0.99).toFixed(1)} ms p99 per frame; the p99 column is the fastest frames`);
 }
 
 if (want('measurement-to-cabinet')) {

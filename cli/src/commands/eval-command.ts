@@ -1,8 +1,8 @@
 import { writeFileSync } from 'node:fs';
 import { ControllerKind, ErrorCode, GreenwaveError, controllerKinds } from '@greenwave/contracts';
-import { loadScenario } from '@greenwave/simulator';
+import { PILOTS, loadScenario } from '@greenwave/simulator';
 import type { EvaluationResult } from '../eval/evaluate.ts';
-import { evaluateInParallel } from '../eval/parallel.ts';
+import { evaluateInParallel, jobLabel } from '../eval/parallel.ts';
 import { type FlagSpec, parseFlags, usageError } from './args.ts';
 import { formatTable } from './table.ts';
 
@@ -14,6 +14,9 @@ export const evalFlags: FlagSpec[] = [
   { name: 'json', kind: 'string', description: 'also write the results as JSON to this file' },
   { name: 'parallel', kind: 'number', description: 'controllers simulated at once (default: CPU cores)' },
   { name: 'via', kind: 'string', description: 'direct | protocol (every cabinet through Modbus TCP / OPC UA) | both', default: 'direct' },
+  { name: 'feed', kind: 'string', description: 'perfect | vision (the pilots measured by synthetic cameras through detection and tracking) | both', default: 'perfect' },
+  { name: 'vision-junctions', kind: 'string', description: 'junctions the vision feed measures (default: the scenario’s pilots)' },
+  { name: 'vision-fps', kind: 'number', description: 'frames per second each camera renders and processes', default: 4 },
   { name: 'base-port', kind: 'number', description: 'first port for the protocol path’s cabinets', default: 21000 },
 ];
 
@@ -66,8 +69,22 @@ export async function evalCommand(argv: readonly string[]): Promise<void> {
       lastPrintedMs = performance.now();
     }
   };
-  const jobs = paths.flatMap((path) => controllers.map((controller) => ({ scenario: loaded.file, controller: controller as ControllerKind, durationS, coolDownS, via: path })));
-  labels.push(...jobs.map((j) => (j.via === 'protocol' ? `${j.controller}·link` : j.controller)));
+  const feed = String(flags.feed);
+  if (!['perfect', 'vision', 'both'].includes(feed)) throw usageError('eval', evalFlags, `--feed must be perfect, vision or both, got "${feed}"`);
+  const visionFps = Number(flags['vision-fps']);
+  if (!(visionFps >= 1 && visionFps <= 30)) throw usageError('eval', evalFlags, `--vision-fps must be 1..30, got ${flags['vision-fps']}`);
+  const pilotIds = Object.values(PILOTS).map((p) => p.id).filter((id) => loaded.network.intersections.some((x) => x.id === id));
+  const visionIds = flags['vision-junctions'] ? String(flags['vision-junctions']).split(',').map((s) => s.trim()).filter(Boolean) : pilotIds;
+  const unknown = visionIds.filter((id) => !loaded.network.intersections.some((x) => x.id === id));
+  if (feed !== 'perfect' && (visionIds.length === 0 || unknown.length > 0)) {
+    throw usageError('eval', evalFlags, unknown.length ? `--vision-junctions: no intersection ${unknown.join(', ')} in ${loaded.scenario.name}` : `${loaded.scenario.name} has no pilots: name the junctions with --vision-junctions`);
+  }
+  if (feed !== 'perfect' && via !== 'direct') throw usageError('eval', evalFlags, '--feed vision runs on --via direct only');
+  const feeds = feed === 'both' ? [false, true] : [feed === 'vision'];
+  const jobs = paths.flatMap((path) =>
+    feeds.flatMap((vision) => controllers.map((controller) => ({ scenario: loaded.file, controller: controller as ControllerKind, durationS, coolDownS, via: path, ...(feed !== 'perfect' ? { pilotIds: visionIds } : {}), ...(vision ? { vision: { junctionIds: visionIds, fps: visionFps } } : {}) }))),
+  );
+  labels.push(...jobs.map(jobLabel));
   // each protocol job serves its own cabinets: give every job its own port range
   const details = await evaluateInParallel(
     jobs.map((job, i) => ({ ...job, basePort: basePort + i * (loaded.network.intersections.length + 10) })),
@@ -75,14 +92,17 @@ export async function evalCommand(argv: readonly string[]): Promise<void> {
     parallel,
   );
   if (tty) process.stdout.write('\n');
-  const webster = details.find((r) => r.controller === 'webster' && r.via === paths[0]);
+  const webster = details.find((r) => r.controller === 'webster' && r.via === paths[0] && r.feed === 'perfect') ?? details.find((r) => r.controller === 'webster' && r.via === paths[0]);
+  const showFeed = feed !== 'perfect';
+  const pilotHeaders = showFeed ? visionIds.map((id) => `${id.slice(0, 14)} delay s/veh`) : [];
   console.log('');
   console.log(
     formatTable(
-      ['controller', ...(paths.length > 1 || paths[0] === 'protocol' ? ['path'] : []), 'time loss s/trip', 'travel time s', 'stops/trip', 'completed trips', 'p95 queue m', 'vs webster', 'unfinished', 'wall s'],
+      ['controller', ...(paths.length > 1 || paths[0] === 'protocol' ? ['path'] : []), ...(showFeed ? ['feed'] : []), 'time loss s/trip', 'travel time s', 'stops/trip', 'completed trips', 'p95 queue m', 'vs webster', 'unfinished', 'wall s', ...pilotHeaders],
       details.map((r) => [
         r.controller,
         ...(paths.length > 1 || paths[0] === 'protocol' ? [r.via === 'protocol' ? 'Modbus/OPC UA' : 'direct'] : []),
+        ...(showFeed ? [r.feed === 'vision' ? 'cameras at pilots' : 'perfect'] : []),
         r.meanTimeLossS,
         r.meanTravelTimeS,
         r.meanStops,
@@ -91,6 +111,7 @@ export async function evalCommand(argv: readonly string[]): Promise<void> {
         webster ? `${((100 * r.meanTimeLossS) / webster.meanTimeLossS).toFixed(1)}%` : '–',
         r.unfinishedTrips,
         r.wallS,
+        ...(showFeed ? visionIds.map((id) => r.pilots.find((p) => p.id === id)?.delayPerVehicleS ?? '–') : []),
       ]),
     ),
   );

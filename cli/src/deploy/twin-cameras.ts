@@ -1,7 +1,7 @@
 import { type ApproachView, type CameraConfig, DetectorSettings, type LaneMeasurement } from '@greenwave/contracts';
 import { VisionMeasurementSource } from '@greenwave/edge-agent';
 import { type RtJunction, type Twin, readJunction, viewApproach } from '@greenwave/simulator';
-import { CameraPipeline, type SyntheticCamera, type TruthObject, type VehicleDetector, defaultSyntheticCamera, detectorFromSettings, renderApproach, syntheticCameraConfig } from '@greenwave/vision';
+import { CameraPipeline, type SyntheticCamera, approachSpanX, type TruthObject, type VehicleDetector, defaultSyntheticCamera, detectorFromSettings, renderApproach, syntheticCameraConfig } from '@greenwave/vision';
 
 /** One synthetic camera on one approach of a twin junction, with its vision pipeline. */
 export interface TwinCamera {
@@ -54,7 +54,9 @@ export class TwinCameras {
       if (!junction) throw new Error(`no junction ${id} in the twin`);
       for (const approach of junction.approaches) {
         const view = viewApproach(junction, approach.id, twin.simS);
-        const camera = defaultSyntheticCamera(view);
+        // on a mast arm over the kerb lane: every lane stays in the frame at the stop line, where vehicles are counted
+        const span = approachSpanX(view);
+        const camera = defaultSyntheticCamera(view, { xM: span.right - 2, zoneEndRow: 0.2 });
         const config = syntheticCameraConfig(view, camera, { cameraId: `${id}-${approach.id}`, seed, fps });
         const clock = () => twin.simS * 1000;
         out.cameras.push({ junction, approachId: approach.id, camera, config, seed, pipeline: new CameraPipeline(config, { detector, clock }) });

@@ -1,7 +1,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { loadScenario } from '@greenwave/simulator';
 import { evaluateController } from './evaluate.ts';
-import type { EvaluationJob, WorkerMessage } from './parallel.ts';
+import { type EvaluationJob, type WorkerMessage, jobLabel } from './parallel.ts';
 
 const job = workerData.job as EvaluationJob;
 const post = (message: WorkerMessage) => parentPort!.postMessage(message);
@@ -15,9 +15,11 @@ try {
     coolDownS: job.coolDownS,
     via: job.via ?? 'direct',
     ...(job.basePort !== undefined ? { basePort: job.basePort } : {}),
-    onProgress: (done, total) => post({ kind: 'progress', controller: job.via === 'protocol' ? `${job.controller}·link` : job.controller, done, total }),
+    ...(job.vision ? { vision: job.vision } : {}),
+    ...(job.pilotIds ? { pilotIds: job.pilotIds } : {}),
+    onProgress: (done, total) => post({ kind: 'progress', controller: jobLabel(job), done, total }),
   });
   post({ kind: 'result', result });
 } catch (error) {
-  post({ kind: 'error', controller: job.controller, message: error instanceof Error ? error.message : String(error) });
+  post({ kind: 'error', controller: jobLabel(job), message: error instanceof Error ? error.message : String(error) });
 }

@@ -1,5 +1,8 @@
 import { type ControllerConfig, type ControllerKind, type Network, type Scenario, defaultControllerConfig } from '@greenwave/contracts';
-import { Twin, laneQueue } from '@greenwave/simulator';
+import { PILOTS, Twin, laneQueue } from '@greenwave/simulator';
+import { TwinCameras } from '../deploy/twin-cameras.ts';
+
+const PILOT_IDS: string[] = Object.values(PILOTS).map((p) => p.id);
 import { CityRunner } from '@greenwave/controller';
 import { ProtocolCityRunner } from './protocol-runner.ts';
 
@@ -17,6 +20,10 @@ export interface EvaluationOptions {
   via?: 'direct' | 'protocol';
   /** First port of the protocol path's cabinets. */
   basePort?: number;
+  /** These junctions are measured by synthetic cameras through the full vision path (direct path only). */
+  vision?: { junctionIds: string[]; fps: number };
+  /** Junctions reported on their own (default: the vision junctions, else the scenario's pilots). */
+  pilotIds?: string[];
 }
 
 /** One controller's row of the evaluation table (and of the JSON the CLI writes). */
@@ -36,6 +43,10 @@ export interface EvaluationResult {
   wallS: number;
   vehicleUpdates: number;
   supervisorRejections: number;
+  /** `vision`: the vision junctions were measured through cameras; every other junction by the perfect camera. */
+  feed: 'perfect' | 'vision';
+  /** The pilot (or vision) junctions over the window: delay per vehicle through them and vehicles served. */
+  pilots: { id: string; name: string; delayPerVehicleS: number; throughput: number }[];
 }
 
 /**
@@ -49,6 +60,7 @@ export async function evaluateController(options: EvaluationOptions): Promise<Ev
   const coolDownS = options.coolDownS ?? 900;
   const twin = new Twin({ scenario, network });
   const config = options.config ?? defaultControllerConfig(options.controller);
+  if (options.vision && options.via === 'protocol') throw new Error('the vision feed runs on the direct path only');
   const runner =
     options.via === 'protocol'
       ? await ProtocolCityRunner.start(twin, () => config, { basePort: options.basePort ?? 20000, intervalS: scenario.control.decisionIntervalS })
@@ -66,22 +78,33 @@ async function run(options: EvaluationOptions, twin: Twin, runner: CityRunner | 
   const progress = (s: number) => {
     if (options.onProgress && s % 60 === 0) options.onProgress(s, total);
   };
-  for (let s = 0; s < scenario.warmupS; s++) {
+  // the cameras start 30 s before the window so their tracks are established when their measurements take over
+  let cameras: TwinCameras | null = null;
+  const cameraLeadS = Math.min(30, scenario.warmupS);
+  const step = async () => {
     twin.step();
+    if (cameras) await cameras.processSecond();
     await runner.tick();
-    progress(twin.simS);
-  }
-  twin.startWindow(twin.simS + durationS);
-  for (let s = 0; s < durationS; s++) {
-    twin.step();
-    await runner.tick();
-    twin.sampleQueues((lane) => laneQueue(lane).lengthM);
-    progress(twin.simS);
-  }
-  for (let s = 0; s < coolDownS && twin.windowOpenTrips().count > 0; s++) {
-    twin.step();
-    await runner.tick();
-    progress(twin.simS);
+  };
+  try {
+    for (let s = 0; s < scenario.warmupS; s++) {
+      if (options.vision && s === scenario.warmupS - cameraLeadS) cameras = await TwinCameras.create(twin, options.vision.junctionIds, { fps: options.vision.fps });
+      await step();
+      progress(twin.simS);
+    }
+    if (cameras && runner instanceof CityRunner) for (const j of twin.junctions) if (options.vision!.junctionIds.includes(j.id)) runner.sources.set(j.id, cameras.sourceFor(j));
+    twin.startWindow(twin.simS + durationS);
+    for (let s = 0; s < durationS; s++) {
+      await step();
+      twin.sampleQueues((lane) => laneQueue(lane).lengthM);
+      progress(twin.simS);
+    }
+    for (let s = 0; s < coolDownS && twin.windowOpenTrips().count > 0; s++) {
+      await step();
+      progress(twin.simS);
+    }
+  } finally {
+    await cameras?.close();
   }
   options.onProgress?.(total, total);
   const totals = twin.totals;
@@ -100,6 +123,11 @@ async function run(options: EvaluationOptions, twin: Twin, runner: CityRunner | 
     wallS: round((performance.now() - started) / 1000, 1),
     vehicleUpdates: twin.vehicleUpdates,
     supervisorRejections: runner.stats.rejectedBySupervisor,
+    feed: options.vision ? 'vision' : 'perfect',
+    pilots: twin
+      .intersectionTruth()
+      .filter((x) => (options.pilotIds ?? options.vision?.junctionIds ?? PILOT_IDS).includes(x.id))
+      .map((x) => ({ id: x.id, name: x.name, delayPerVehicleS: round(x.delayVehS / Math.max(1, x.throughput), 1), throughput: x.throughput })),
   };
 }
 

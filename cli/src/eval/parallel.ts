@@ -11,6 +11,14 @@ export interface EvaluationJob {
   via?: 'direct' | 'protocol';
   /** Ports of this job's emulated cabinets (protocol path): jobs running at once need different ranges. */
   basePort?: number;
+  /** Junctions measured through synthetic cameras and the vision path. */
+  vision?: { junctionIds: string[]; fps: number };
+  pilotIds?: string[];
+}
+
+/** How a job shows in progress lines and tables: the controller, with ·link (protocol path) or ·vision (camera-fed pilots). */
+export function jobLabel(job: Pick<EvaluationJob, 'controller' | 'via' | 'vision'>): string {
+  return `${job.controller}${job.via === 'protocol' ? '·link' : ''}${job.vision ? '·vision' : ''}`;
 }
 
 export type WorkerMessage =

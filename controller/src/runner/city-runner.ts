@@ -14,6 +14,8 @@ export class CityRunner {
   readonly managed: (Controlled & { junction: RtJunction })[];
   /** Latest measurements by junction id. */
   readonly latest = new Map<string, LaneMeasurement[]>();
+  /** Junctions measured by something else than the twin's perfect camera (e.g. the camera -> vision path). */
+  readonly sources = new Map<string, { read(timeMs: number): LaneMeasurement[] }>();
 
   constructor(
     private readonly twin: Twin,
@@ -42,7 +44,7 @@ export class CityRunner {
     if (twin.simS % this.intervalS !== 0) return;
     const timeMs = twin.simS * 1000;
     const lanes = this.managed.map((m) => {
-      const measured = readJunction(m.junction, timeMs, this.intervalS);
+      const measured = this.sources.get(m.junction.id)?.read(timeMs) ?? readJunction(m.junction, timeMs, this.intervalS);
       this.latest.set(m.junction.id, measured);
       return measured;
     });

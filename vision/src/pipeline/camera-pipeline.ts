@@ -45,6 +45,8 @@ export class CameraPipeline {
   readonly tracker: ByteTracker;
   readonly builder: LaneMeasurementBuilder;
   readonly watchdog: CameraWatchdog;
+  /** What the detector found in the last frame (riders in lanes already counted as motorbikes). */
+  lastDetections: readonly Detection[] = [];
   private pending = new Map<number, LaneMeasurement>();
   private running: Promise<void> | null = null;
   private stopped = false;
@@ -81,6 +83,7 @@ export class CameraPipeline {
     this.watchdog.frame(frame, this.clock());
     const detections = ridersInLanesAsMotorbikes(await this.deps.detector.detect(frame), this.config.lanes);
     const detected = performance.now();
+    this.lastDetections = detections;
     this.tracker.update(detections);
     const measured = this.builder.observe(frame.timeMs, this.tracker.confirmedTracks(KEEP_LOST_FRAMES));
     this.stats.frames++;

@@ -1,0 +1,150 @@
+import type { LaneMeasurement } from '@greenwave/contracts';
+import { type TwinCamera, TwinCameras } from '@greenwave/cli';
+import { Twin, loadScenario, readJunction } from '@greenwave/simulator';
+import type { Detection, TruthObject } from '@greenwave/vision';
+
+export interface DetectionTally {
+  /** Truth vehicles (≥ 60% visible, ≥ 12 px tall) by class, found by a detection with IoU ≥ 0.5 (any vehicle class). */
+  byClass: Record<string, { truth: number; found: number; rightClass: number }>;
+  /** The same by box height (px). */
+  bySize: Record<string, { truth: number; found: number }>;
+  /** Vehicle detections (score ≥ the operating threshold) and those that overlap no vehicle (IoU < 0.3 with every truth box). */
+  detections: number;
+  falsePositives: number;
+}
+
+export interface LaneResult {
+  lane: string;
+  truthCount: number;
+  visionCount: number;
+  /** Lane-seconds with a queue in truth or vision, and those within ±15% or ±1 vehicle. */
+  queueSeconds: number;
+  queueWithin: number;
+  queueAbsErrVeh: number;
+  queueAbsErrM: number;
+}
+
+export interface VisionAccuracyRun {
+  junctionId: string;
+  fps: number;
+  durationS: number;
+  frames: number;
+  wallS: number;
+  detection: DetectionTally;
+  lanes: LaneResult[];
+  /** Whole-pipeline time per frame: render excluded (ms). */
+  frameMs: number[];
+}
+
+const SIZE_BUCKETS: [string, number][] = [
+  ['12-24 px', 24],
+  ['24-48 px', 48],
+  ['48-96 px', 96],
+  ['96+ px', Infinity],
+];
+
+function iou(a: readonly number[], b: readonly number[]): number {
+  const w = Math.min(a[2]!, b[2]!) - Math.max(a[0]!, b[0]!);
+  const h = Math.min(a[3]!, b[3]!) - Math.max(a[1]!, b[1]!);
+  if (w <= 0 || h <= 0) return 0;
+  const inter = w * h;
+  return inter / ((a[2]! - a[0]!) * (a[3]! - a[1]!) + (b[2]! - b[0]!) * (b[3]! - b[1]!) - inter);
+}
+
+const VEHICLES = new Set(['car', 'motorbike', 'bus', 'truck', 'bicycle']);
+const detectedClass = (d: Detection) => (d.class === 'bicycle' ? 'motorbike' : d.class);
+
+/** Matches one frame's detections to its ground truth (greedy by IoU) and adds them to the tally. */
+export function tallyFrame(tally: DetectionTally, truth: readonly TruthObject[], detections: readonly Detection[], threshold: number): void {
+  const vehicles = detections.filter((d) => VEHICLES.has(d.class) && d.score >= threshold);
+  const used = new Set<number>();
+  const counted = truth.filter((t) => t.visibility >= 0.6 && t.box[3] - t.box[1] >= 12);
+  for (const t of [...counted].sort((a, b) => b.box[3] - b.box[1] - (a.box[3] - a.box[1]))) {
+    let best = -1;
+    let bestIou = 0.5;
+    vehicles.forEach((d, i) => {
+      const o = iou(t.box, d.box);
+      if (!used.has(i) && o >= bestIou) {
+        best = i;
+        bestIou = o;
+      }
+    });
+    const c = (tally.byClass[t.class] ??= { truth: 0, found: 0, rightClass: 0 });
+    const height = t.box[3] - t.box[1];
+    const size = (tally.bySize[SIZE_BUCKETS.find(([, max]) => height < max)![0]] ??= { truth: 0, found: 0 });
+    c.truth++;
+    size.truth++;
+    if (best >= 0) {
+      used.add(best);
+      c.found++;
+      size.found++;
+      if (detectedClass(vehicles[best]!) === t.class) c.rightClass++;
+    }
+  }
+  tally.detections += vehicles.length;
+  tally.falsePositives += vehicles.filter((d) => !truth.some((t) => iou(t.box, d.box) >= 0.3)).length;
+}
+
+/**
+ * The full camera path on one junction of danang at the morning peak: a synthetic camera on each inbound approach,
+ * rendered from the twin at `fps`, NanoDet -> ByteTrack -> per-lane measurements, against the twin's perfect camera
+ * (the ground truth) each second: detection recall by class and size, stop-line counts per lane over the run, queue
+ * length per lane-second. The junction's signals run its stored plan (the cabinet's fixed mode).
+ */
+export async function visionAccuracy(options: { junctionId: string; durationS?: number; fps?: number; warmupS?: number; scenario?: string; onProgress?: (s: number, total: number) => void }): Promise<VisionAccuracyRun> {
+  const durationS = options.durationS ?? 300;
+  const fps = options.fps ?? 5;
+  const { scenario, network } = loadScenario(options.scenario ?? 'danang');
+  const twin = new Twin({ scenario, network });
+  const junction = twin.junctions.find((j) => j.id === options.junctionId);
+  if (!junction) throw new Error(`no junction ${options.junctionId} in ${options.scenario ?? 'danang'}`);
+  for (let s = 0; s < (options.warmupS ?? 600); s++) twin.step();
+  const tally: DetectionTally = { byClass: {}, bySize: {}, detections: 0, falsePositives: 0 };
+  const operating = 0.3;
+  const onFrame = (camera: TwinCamera, truth: readonly TruthObject[]) => tallyFrame(tally, truth, camera.pipeline.lastDetections, operating);
+  const cameras = await TwinCameras.create(twin, [junction.id], { fps, onFrame });
+  const lanes = new Map<string, LaneResult>();
+  const lane = (m: LaneMeasurement) => {
+    const key = `${m.approachId}/${m.laneIndex}`;
+    let r = lanes.get(key);
+    if (!r) lanes.set(key, (r = { lane: key, truthCount: 0, visionCount: 0, queueSeconds: 0, queueWithin: 0, queueAbsErrVeh: 0, queueAbsErrM: 0 }));
+    return r;
+  };
+  const started = performance.now();
+  readJunction(junction, twin.simS * 1000, 1); // counts from here on
+  try {
+    for (let s = 1; s <= durationS; s++) {
+      twin.step();
+      await cameras.processSecond();
+      const truth = readJunction(junction, twin.simS * 1000, 1);
+      const measured = new Map(cameras.cameras.flatMap((c) => c.pipeline.take()).map((m) => [`${m.approachId}/${m.laneIndex}`, m]));
+      for (const t of truth) {
+        const r = lane(t);
+        const m = measured.get(r.lane);
+        r.truthCount += t.count;
+        r.visionCount += m?.count ?? 0;
+        const mv = m?.queueVehicles ?? 0;
+        const mm = m?.queueLengthM ?? 0;
+        if (t.queueVehicles > 0 || mv > 0) {
+          r.queueSeconds++;
+          if (Math.abs(mv - t.queueVehicles) <= 1 || Math.abs(mm - t.queueLengthM) <= 0.15 * t.queueLengthM) r.queueWithin++;
+          r.queueAbsErrVeh += Math.abs(mv - t.queueVehicles);
+          r.queueAbsErrM += Math.abs(mm - t.queueLengthM);
+        }
+      }
+      options.onProgress?.(s, durationS);
+    }
+  } finally {
+    await cameras.close();
+  }
+  return {
+    junctionId: junction.id,
+    fps,
+    durationS,
+    frames: cameras.cameras.reduce((n, c) => n + c.pipeline.stats.frames, 0),
+    wallS: (performance.now() - started) / 1000,
+    detection: tally,
+    lanes: [...lanes.values()].sort((a, b) => a.lane.localeCompare(b.lane)),
+    frameMs: cameras.cameras.flatMap((c) => c.pipeline.stats.frameMs),
+  };
+}

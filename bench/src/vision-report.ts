@@ -1,0 +1,72 @@
+// `pnpm vision-report [--junction <id>] [--duration 300] [--fps 5]`: the accuracy of the camera -> vision path on
+// synthetic frames from the twin (against its ground truth) and on real photographs; prints tables, writes JSON.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { PILOTS } from '@greenwave/simulator';
+import { createDetector, decodeImage } from '@greenwave/vision';
+import { percentile } from './budgets.ts';
+import { visionAccuracy } from './vision-accuracy.ts';
+
+const arg = (name: string) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? process.argv[i + 1] : undefined;
+};
+const junctions = arg('junction') ? [arg('junction')!] : [PILOTS.nuiThanh.id, PILOTS.haHuyTap.id];
+const durationS = Number(arg('duration') ?? 300);
+const fps = Number(arg('fps') ?? 5);
+const pct = (a: number, b: number) => (b === 0 ? '-' : `${((100 * a) / b).toFixed(1)}%`);
+const table = (header: string[], rows: (string | number)[][]) => {
+  const cells = [header, ...rows.map((r) => r.map(String))];
+  const widths = header.map((_, i) => Math.max(...cells.map((r) => r[i]!.length)));
+  for (const [k, r] of cells.entries()) {
+    console.log(r.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  '));
+    if (k === 0) console.log(widths.map((w) => '─'.repeat(w)).join('  '));
+  }
+};
+
+mkdirSync('data/reports', { recursive: true });
+for (const junctionId of junctions) {
+  process.stdout.write(`${junctionId}: ${durationS} s at ${fps} frames/s per camera, synthetic cameras on every approach... `);
+  const run = await visionAccuracy({ junctionId, durationS, fps, onProgress: (s, total) => s % 30 === 0 && process.stdout.write(`${s}/${total} s `) });
+  console.log(`\n${run.frames} frames in ${run.wallS.toFixed(0)} s wall (detect + track + measure p50 ${percentile(run.frameMs, 0.5).toFixed(1)} ms/frame, rendering excluded)\n`);
+  console.log('detection (operating score 0.3; truth ≥ 60% visible, ≥ 12 px; found = IoU ≥ 0.5 with a vehicle detection):');
+  table(
+    ['class', 'truth', 'recall', 'right class'],
+    Object.entries(run.detection.byClass).map(([c, t]) => [c, t.truth, pct(t.found, t.truth), pct(t.rightClass, t.truth)]),
+  );
+  console.log('');
+  table(
+    ['box height', 'truth', 'recall'],
+    Object.entries(run.detection.bySize).map(([c, t]) => [c, t.truth, pct(t.found, t.truth)]),
+  );
+  console.log(`precision: ${pct(run.detection.detections - run.detection.falsePositives, run.detection.detections)} of ${run.detection.detections} vehicle detections overlap a vehicle (IoU ≥ 0.3)\n`);
+  console.log(`lanes over ${durationS} s (count error: vision vs the twin's stop-line count; queue: lane-seconds with a queue in either):`);
+  table(
+    ['lane', 'truth count', 'vision count', 'error', 'queue s', 'within ±15%/±1 veh', 'mean |err| veh', 'mean |err| m'],
+    run.lanes.map((l) => [
+      l.lane,
+      l.truthCount,
+      l.visionCount,
+      l.truthCount === 0 ? '-' : `${(((l.visionCount - l.truthCount) / l.truthCount) * 100).toFixed(1)}%`,
+      l.queueSeconds,
+      pct(l.queueWithin, l.queueSeconds),
+      l.queueSeconds ? (l.queueAbsErrVeh / l.queueSeconds).toFixed(2) : '-',
+      l.queueSeconds ? (l.queueAbsErrM / l.queueSeconds).toFixed(1) : '-',
+    ]),
+  );
+  const total = run.lanes.reduce((a, l) => ({ t: a.t + l.truthCount, v: a.v + l.visionCount, qs: a.qs + l.queueSeconds, qw: a.qw + l.queueWithin }), { t: 0, v: 0, qs: 0, qw: 0 });
+  console.log(`all lanes: ${total.v} counted vs ${total.t} true (${pct(total.v - total.t, total.t)}); queue within ±15% or ±1 vehicle in ${pct(total.qw, total.qs)} of ${total.qs} lane-seconds\n`);
+  writeFileSync(`data/reports/vision-accuracy-${junctionId}.json`, `${JSON.stringify({ ...run, frameMs: undefined }, null, 2)}\n`);
+}
+
+// real photographs from Debian's opencv-doc: what the detector finds where a person sees vehicles
+const photos = ['opencv4/html/pexels_double_decker_bus.jpg', 'opencv4/html/bus_det.jpg', 'examples/data/licenseplate_motion.jpg', 'opencv4/html/Background_Subtraction_Tutorial_frame.jpg'];
+const detector = await createDetector({ kind: 'nanodet', scoreThreshold: 0.3 });
+console.log('real photographs (/usr/share/doc/opencv-doc/…), score ≥ 0.3:');
+const rows: string[][] = [];
+for (const photo of photos) {
+  const image = await decodeImage(`/usr/share/doc/opencv-doc/${photo}`);
+  const found = (await detector.detect(image)).filter((d) => d.class !== 'person');
+  rows.push([photo.split('/').at(-1)!, `${image.width}x${image.height}`, found.map((d) => `${d.class} ${d.score.toFixed(2)} [${d.box.map((v) => Math.round(v)).join(',')}]`).join('; ') || 'nothing']);
+}
+await detector.close();
+table(['photo', 'size', 'vehicles found'], rows);

@@ -4,9 +4,10 @@ import { randomBytes } from 'node:crypto';
 import { secondsToClock } from '@greenwave/contracts';
 import { type Centre, hashPassword } from '@greenwave/controller';
 import { AgentHost, quantile } from '@greenwave/edge-agent';
-import { laneQueue, loadScenario } from '@greenwave/simulator';
+import { PILOTS, laneQueue, loadScenario } from '@greenwave/simulator';
 import { buildFleet, provisionAgents } from '../deploy/agent-fleet.ts';
 import { CabinetCity } from '../deploy/cabinet-city.ts';
+import { CameraWorker } from '../deploy/camera-worker.ts';
 import { startCentreService, stopCentreService } from '../deploy/centre-service.ts';
 import { type FlagSpec, parseFlags, usageError } from './args.ts';
 
@@ -17,6 +18,8 @@ export const startFlags: FlagSpec[] = [
   { name: 'data', kind: 'string', description: 'data directory (SQLite database, agent configs and outboxes)', default: 'data' },
   { name: 'every', kind: 'number', description: 'print the live summary every this many seconds', default: 5 },
   { name: 'duration', kind: 'number', description: 'stop after this many seconds (default: until Ctrl-C)' },
+  { name: 'cameras', kind: 'string', description: 'pilots: the pilot intersections measured by synthetic cameras through the vision path; none: every junction on the perfect feed', default: 'pilots' },
+  { name: 'camera-fps', kind: 'number', description: 'frames per second each camera renders and processes', default: 2 },
 ];
 
 const DEMO_USER = 'demo-admin';
@@ -38,6 +41,10 @@ export async function startCommand(argv: readonly string[]): Promise<void> {
   if (!(duration > 0)) throw usageError('start', startFlags, `--duration must be positive, got ${flags.duration}`);
   const dataDir = String(flags.data);
 
+  const cameraMode = String(flags.cameras);
+  if (!['pilots', 'none'].includes(cameraMode)) throw usageError('start', startFlags, `--cameras must be pilots or none, got "${cameraMode}"`);
+  const cameraFps = Number(flags['camera-fps']);
+  if (!(cameraFps >= 1 && cameraFps <= 10)) throw usageError('start', startFlags, `--camera-fps must be 1..10, got ${flags['camera-fps']}`);
   const { scenario, network } = loadScenario(String(flags.scenario));
   console.log(`greenwave · ${scenario.name} · ${network.intersections.length} signalised intersections · deployed shape: cabinets + one agent each + centre`);
   const city = await CabinetCity.start({
@@ -74,8 +81,15 @@ export async function startCommand(argv: readonly string[]): Promise<void> {
   else await centre.store.createUser(DEMO_USER, await hashPassword(password), 'admin', Date.now());
   writeFileSync(join(dataDir, 'demo-login.txt'), `${DEMO_USER}\n${password}\n`, { mode: 0o600 });
 
+  const pilots = Object.values(PILOTS).filter((p) => network.intersections.some((x) => x.id === p.id));
+  let cameras: CameraWorker | undefined;
+  if (cameraMode === 'pilots' && pilots.length > 0) {
+    process.stdout.write('cameras: preparing the vision path at the pilots… ');
+    cameras = await CameraWorker.start(city.twin, pilots.map((p) => p.id), { fps: cameraFps });
+    console.log(`${cameras.setup.cameras.length} synthetic cameras at ${pilots.map((p) => p.name).join(' and ')} (${cameraFps} frames/s each, detection and tracking in a worker thread)`);
+  }
   const credentials = await provisionAgents(centre.store, network.intersections.map((x) => x.id), Date.now());
-  const agents = buildFleet({ city, centreUrl: centre.url, credentials, dataDir, config: { statusPollMs: 500 }, log });
+  const agents = buildFleet({ city, centreUrl: centre.url, credentials, dataDir, config: { statusPollMs: 500 }, log, ...(cameras ? { cameras } : {}) });
   const host = new AgentHost(agents);
   await host.start();
   const agentsUrl = await host.serve(port === 0 ? 0 : port + 1);
@@ -122,6 +136,7 @@ export async function startCommand(argv: readonly string[]): Promise<void> {
         `vehicles ${city.twin.inNetwork.toLocaleString('en-US')}`,
         `mean delay ${trips.completed > 0 ? (trips.timeLossS / trips.completed).toFixed(1) : '–'} s`,
         `worst queue ${Math.round(worst.queue)} m at ${worst.name}`,
+        ...(cameras ? [`cameras ${cameras.setup.cameras.length}: ${cameras.stats.frameMsP50.toFixed(0)} ms/frame, ${cameras.stats.skipped} s skipped`] : []),
       ].join(' · '),
     );
     lastStored = stats.stored;
@@ -136,6 +151,10 @@ export async function startCommand(argv: readonly string[]): Promise<void> {
   if (limit) clearTimeout(limit);
   process.stdout.write('\nstopping: agents… ');
   await host.stop();
+  if (cameras) {
+    process.stdout.write('cameras… ');
+    await cameras.close();
+  }
   process.stdout.write('centre… ');
   await stopCentreService(centre);
   process.stdout.write('cabinets… ');

@@ -5,6 +5,7 @@ import { type CentreStore, newToken, tokenHash } from '@greenwave/controller';
 import { EdgeAgent } from '@greenwave/edge-agent';
 import { readJunction } from '@greenwave/simulator';
 import type { CabinetCity } from './cabinet-city.ts';
+import type { CameraWorker } from './camera-worker.ts';
 
 export interface Credential {
   agentId: string;
@@ -30,6 +31,8 @@ export interface FleetOptions {
   dataDir: string;
   config?: Partial<AgentConfigInput>;
   log?: (record: Record<string, unknown>) => void;
+  /** Cameras measuring some junctions through the vision path (the others use the twin's perfect feed). */
+  cameras?: CameraWorker;
 }
 
 /**
@@ -54,12 +57,14 @@ export function buildFleet(options: FleetOptions): EdgeAgent[] {
       cabinet: device.address,
       outboxPath: join(options.dataDir, 'outbox', `${safe}.db`),
       ...options.config,
+      cameras: options.cameras?.setup.cameras.filter((c) => c.junctionId === device.id).map((c) => c.config) ?? [],
     };
     const file = join(configDir, `${safe}.json`);
     writeFileSync(file, `${JSON.stringify(input, null, 2)}\n`, { mode: 0o600 });
     chmodSync(file, 0o600);
     const config = loadFile(AgentConfig, file);
-    agents.push(new EdgeAgent(config, { intersection: junction.intersection, source: { read: (t) => readJunction(junction, t, 1) }, log: options.log }));
+    const source = config.cameras.length > 0 && options.cameras ? options.cameras.sourceFor(junction) : { read: (t: number) => readJunction(junction, t, 1) };
+    agents.push(new EdgeAgent(config, { intersection: junction.intersection, source, log: options.log }));
   });
   return agents;
 }

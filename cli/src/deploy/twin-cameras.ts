@@ -1,4 +1,5 @@
-import { type ApproachView, type CameraConfig, DetectorSettings, type LaneMeasurement } from '@greenwave/contracts';
+import { type CameraConfig, DetectorSettings, type LaneMeasurement } from '@greenwave/contracts';
+import { viewEarlier } from './view-earlier.ts';
 import { VisionMeasurementSource } from '@greenwave/edge-agent';
 import { type RtJunction, type Twin, readJunction, viewApproach } from '@greenwave/simulator';
 import { CameraPipeline, type SyntheticCamera, approachSpanX, type TruthObject, type VehicleDetector, defaultSyntheticCamera, detectorFromSettings, renderApproach, syntheticCameraConfig } from '@greenwave/vision';
@@ -20,12 +21,6 @@ export interface TwinCamerasOptions {
   threads?: number;
   /** Called with each rendered frame's ground truth and what the pipeline measured (accuracy reports). */
   onFrame?: (camera: TwinCamera, truth: readonly TruthObject[], measured: readonly LaneMeasurement[]) => void;
-}
-
-/** The same view `back` seconds earlier: every vehicle moved back along its lane by its speed (the twin steps 1 s). */
-export function viewEarlier(view: ApproachView, back: number): ApproachView {
-  if (back === 0) return view;
-  return { ...view, timeS: view.timeS - back, vehicles: view.vehicles.map((v) => ({ ...v, distanceM: v.distanceM + v.speedMps * back })) };
 }
 
 /**

@@ -389,6 +389,7 @@ export class EdgeAgent {
     this.polling = true;
     try {
       const reading = await this.driver.readStatus();
+      if (this.stopped) return;
       const now = this.clock();
       for (const e of signalEvents(this.lastReading, reading, this.model.phases)) this.pendingEvents.push({ timeMs: now, code: e.code, param: e.param });
       const flash = reading.unitMode === 'flash' || reading.flashLatched;
@@ -397,6 +398,8 @@ export class EdgeAgent {
       this.clear('cabinet-unreachable', 'cabinet reachable again');
       this.lastReading = reading;
     } catch (error) {
+      // a read cut short by stop(): the outbox is closed, nothing to record
+      if (this.stopped) return;
       this.stats.cabinetErrors++;
       this.raise('cabinet-unreachable', 'critical', `cabinet ${this.driver.address}: ${(error as Error).message}`);
     } finally {
@@ -456,7 +459,7 @@ export class EdgeAgent {
 
   private raise(code: Alarm['code'], severity: Alarm['severity'], message: string, approachId?: string): void {
     const key = approachId ? `${code}@${approachId}` : code;
-    if (this.activeAlarms.has(key)) return;
+    if (this.activeAlarms.has(key) || this.stopped) return;
     this.activeAlarms.add(key);
     this.stats.alarms++;
     this.outbox.append({ type: 'alarm', alarm: { code, severity, message: message.slice(0, 500), timeMs: this.clock(), active: true, ...(approachId ? { approachId } : {}) } }, this.clock());
@@ -464,7 +467,7 @@ export class EdgeAgent {
   }
 
   private clear(code: Alarm['code'], message: string, approachId?: string): void {
-    if (!this.activeAlarms.delete(approachId ? `${code}@${approachId}` : code)) return;
+    if (this.stopped || !this.activeAlarms.delete(approachId ? `${code}@${approachId}` : code)) return;
     this.stats.alarms++;
     this.outbox.append({ type: 'alarm', alarm: { code, severity: 'info', message, timeMs: this.clock(), active: false, ...(approachId ? { approachId } : {}) } }, this.clock());
     this.pump();

@@ -1,4 +1,5 @@
-import { type CameraConfig, type LaneMeasurement, emptyPerClass } from '@greenwave/contracts';
+import type { CameraConfig, LaneMeasurement } from '@greenwave/contracts';
+import { accumulateLane } from './accumulate.ts';
 import type { Detection } from '../detect/detection.ts';
 import type { VehicleDetector } from '../detect/detector.ts';
 import type { Frame, FrameSource } from '../source/frame.ts';
@@ -47,7 +48,7 @@ export class CameraPipeline {
   readonly watchdog: CameraWatchdog;
   /** What the detector found in the last frame (riders in lanes already counted as motorbikes). */
   lastDetections: readonly Detection[] = [];
-  private pending = new Map<number, LaneMeasurement>();
+  private pending = new Map<string, LaneMeasurement>();
   private running: Promise<void> | null = null;
   private stopped = false;
   private readonly clock: () => number;
@@ -110,15 +111,8 @@ export class CameraPipeline {
   }
 
   private add(m: LaneMeasurement): void {
-    const before = this.pending.get(m.laneIndex);
     this.stats.measurements++;
-    if (!before) {
-      this.pending.set(m.laneIndex, m);
-      return;
-    }
-    const countByClass = emptyPerClass();
-    for (const k of Object.keys(countByClass) as (keyof typeof countByClass)[]) countByClass[k] = before.countByClass[k] + m.countByClass[k];
-    this.pending.set(m.laneIndex, { ...m, intervalS: before.intervalS + m.intervalS, count: before.count + m.count, countByClass, countPcu: Math.round((before.countPcu + m.countPcu) * 100) / 100 });
+    accumulateLane(this.pending, m);
   }
 
   private async loop(source: FrameSource): Promise<void> {

@@ -87,7 +87,8 @@ export interface HeadingWobble {
   other: number;
 }
 
-export const DEFAULT_HEADING_WOBBLE: HeadingWobble = { motorbike: 0.09, other: 0.025 };
+/** Motorbikes weave and stop at angles in their column (up to ~11 degrees); cars keep to their lane. */
+export const DEFAULT_HEADING_WOBBLE: HeadingWobble = { motorbike: 0.2, other: 0.025 };
 
 export function placeVehicle(view: Pick<ApproachView, 'lanes'>, vehicle: ApproachVehicle, seed: number, wobbleMax: HeadingWobble = DEFAULT_HEADING_WOBBLE): VehiclePlacement {
   const spans = laneSpans(view);

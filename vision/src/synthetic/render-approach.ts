@@ -325,27 +325,64 @@ function growWithPart(box: [number, number, number, number], cam: PinholeCamera,
 }
 
 const scratchPoly: [number, number][] = [];
+/** Reused image points of the current part's vertices. */
+const imgPool: [number, number][] = [];
 
 function drawPart(raster: Raster, cam: PinholeCamera, p: Placed, part: Part, geometry: PartGeometry, id: number, box: [number, number, number, number]): void {
   const eye = cam.position;
-  const world = part.verts.map((v) => p.toWorld(v));
-  // project the vertices once; faces with a vertex behind the near plane are clipped on their own
-  const camPts = world.map((w) => cam.toCamera(w[0], w[1], w[2]));
-  const allInFront = camPts.every((c) => c[2] >= NEAR_PLANE_M);
-  const img = allInFront ? camPts.map((c) => cam.projectCamera(c)) : null;
-  if (img) grow(box, img);
   const { sx, sy, tx, ty } = p.axes;
-  for (let f = 0; f < part.faces.length; f++) {
-    const face = part.faces[f]!;
-    const ln = geometry.normals[f]!;
-    const lc = geometry.centres[f]!;
+  const [ox, oy] = p.ground;
+  // local (s, t, z) -> camera: c = a + s * S + t * T + z * Z, per camera axis (right, down, forward)
+  const rgt = cam.right;
+  const dwn = cam.down;
+  const fwd = cam.forward;
+  const dx = ox - eye[0];
+  const dy = oy - eye[1];
+  const dz = -eye[2];
+  const a0 = dx * rgt[0] + dy * rgt[1] + dz * rgt[2];
+  const a1 = dx * dwn[0] + dy * dwn[1] + dz * dwn[2];
+  const a2 = dx * fwd[0] + dy * fwd[1] + dz * fwd[2];
+  const s0 = sx * rgt[0] + sy * rgt[1];
+  const s1 = sx * dwn[0] + sy * dwn[1];
+  const s2 = sx * fwd[0] + sy * fwd[1];
+  const t0 = tx * rgt[0] + ty * rgt[1];
+  const t1 = tx * dwn[0] + ty * dwn[1];
+  const t2 = tx * fwd[0] + ty * fwd[1];
+  const verts = part.verts;
+  const n = verts.length;
+  let allInFront = true;
+  while (imgPool.length < n) imgPool.push([0, 0]);
+  const f = cam.focal;
+  for (let i = 0; i < n; i++) {
+    const v = verts[i]!;
+    const depth = a2 + v[0] * s2 + v[1] * t2 + v[2] * fwd[2];
+    if (depth < NEAR_PLANE_M) {
+      allInFront = false;
+      break;
+    }
+    const q = imgPool[i]!;
+    q[0] = cam.cx + (f * (a0 + v[0] * s0 + v[1] * t0 + v[2] * rgt[2])) / depth;
+    q[1] = cam.cy + (f * (a1 + v[0] * s1 + v[1] * t1 + v[2] * dwn[2])) / depth;
+    if (q[0] < box[0]) box[0] = q[0];
+    if (q[0] > box[2]) box[2] = q[0];
+    if (q[1] < box[1]) box[1] = q[1];
+    if (q[1] > box[3]) box[3] = q[1];
+  }
+  // the eye in local coordinates (S, T are orthonormal and horizontal), for back-face culling
+  const ex = -(dx * sx + dy * sy);
+  const ey = -(dx * tx + dy * ty);
+  const ez = eye[2];
+  const world = allInFront ? null : verts.map((v) => p.toWorld(v));
+  for (let fi = 0; fi < part.faces.length; fi++) {
+    const face = part.faces[fi]!;
+    const ln = geometry.normals[fi]!;
+    const lc = geometry.centres[fi]!;
+    const facing = ln[0] * (ex - lc[0]) + ln[1] * (ey - lc[1]) + ln[2] * (ez - lc[2]) > 0;
     // local -> world: s runs along (sx, sy), t along (tx, ty), z up
     const nx = ln[0] * sx + ln[1] * tx;
     const ny = ln[0] * sy + ln[1] * ty;
     const nz = ln[2];
-    const c = p.toWorld(lc);
-    const facing = nx * (eye[0] - c[0]) + ny * (eye[1] - c[1]) + nz * (eye[2] - c[2]) > 0;
-    if (!img) {
+    if (world) {
       // the box counts every face, seen or not, clipped at the near plane
       const poly = cam.projectPolygon(face.idx.map((i) => world[i]!));
       grow(box, poly);
@@ -355,10 +392,10 @@ function drawPart(raster: Raster, cam: PinholeCamera, p: Placed, part: Part, geo
     }
     if (!facing) continue;
     scratchPoly.length = face.idx.length;
-    for (let k = 0; k < face.idx.length; k++) scratchPoly[k] = img[face.idx[k]!]!;
+    for (let k = 0; k < face.idx.length; k++) scratchPoly[k] = imgPool[face.idx[k]!]!;
     // slivers of less than a fifth of a pixel change nothing visible
     if (polygonArea(scratchPoly) < 0.2) continue;
-    drawFace(raster, cam, face, scratchPoly, face.decals.length > 0 ? face.idx.map((i) => world[i]!) : null, nx, ny, nz, id);
+    drawFace(raster, cam, face, scratchPoly, face.decals.length > 0 ? face.idx.map((i) => p.toWorld(verts[i]!)) : null, nx, ny, nz, id);
   }
 }
 

@@ -488,8 +488,43 @@ function truckModel(lengthM: number, random: () => number): VehicleModel {
   return { parts, footprint: rectFootprint(L, h + 0.05), heightM: cargoTop, widthM: W, lengthM: L };
 }
 
+/**
+ * A limb: a four-sided beam from point a to point b (local coordinates), w wide (horizontally across the beam) and
+ * h thick, tapering to wb x hb at b. Faces are 'side' (the ends 'front' and 'back').
+ */
+export function limb(a: Vec3, b: Vec3, w: number, h: number, colour: Rgb, wb = w, hb = h): Part {
+  const d: Vec3 = [b[0] - a[0], b[1] - a[1], b[2] - a[2]];
+  const len = Math.hypot(d[0], d[1], d[2]) || 1;
+  const dn: Vec3 = [d[0] / len, d[1] / len, d[2] / len];
+  // u: horizontal, across the beam (or along t for an upright one); v = d x u
+  let u: Vec3 = [dn[1], -dn[0], 0];
+  const ul = Math.hypot(u[0], u[1]);
+  u = ul < 1e-6 ? [0, 1, 0] : [u[0] / ul, u[1] / ul, 0];
+  const v: Vec3 = [dn[1] * u[2] - dn[2] * u[1], dn[2] * u[0] - dn[0] * u[2], dn[0] * u[1] - dn[1] * u[0]];
+  const corner = (p: Vec3, cw: number, ch: number, su: number, sv: number): Vec3 => [
+    p[0] + u[0] * su * cw * 0.5 + v[0] * sv * ch * 0.5,
+    p[1] + u[1] * su * cw * 0.5 + v[1] * sv * ch * 0.5,
+    p[2] + u[2] * su * cw * 0.5 + v[2] * sv * ch * 0.5,
+  ];
+  const verts: Vec3[] = [];
+  for (const [p, cw, ch] of [
+    [a, w, h],
+    [b, wb, hb],
+  ] as const) {
+    verts.push(corner(p, cw, ch, -1, -1), corner(p, cw, ch, 1, -1), corner(p, cw, ch, 1, 1), corner(p, cw, ch, -1, 1));
+  }
+  const faces: Face[] = [];
+  for (let i = 0; i < 4; i++) {
+    const j = (i + 1) % 4;
+    faces.push({ name: 'side', idx: [i, j, 4 + j, 4 + i], colour, decals: [] });
+  }
+  faces.push({ name: 'front', idx: [0, 1, 2, 3], colour, decals: [] });
+  faces.push({ name: 'back', idx: [4, 5, 6, 7], colour, decals: [] });
+  return { verts, faces };
+}
+
 function motorbikeModel(lengthM: number, random: () => number): VehicleModel {
-  const L = Math.max(1.6, Math.min(2.1, lengthM * (0.95 + random() * 0.1)));
+  const L = Math.max(1.7, Math.min(2.05, lengthM * (0.95 + random() * 0.1)));
   const colour = pick(random, BIKE_COLOURS);
   const shirt = pick(random, CLOTHES);
   const trousers = pick(random, TROUSERS);
@@ -498,48 +533,89 @@ function motorbikeModel(lengthM: number, random: () => number): VehicleModel {
   const pillion = random() < 0.3;
   const scooter = random() < 0.55;
   const mask = random() < 0.4;
-  const r = 0.28;
+  const r = scooter ? 0.26 : 0.29;
   const parts: Part[] = [];
   const dark: Rgb = [26, 26, 28];
   const metal: Rgb = [150, 152, 156];
-  // rear: wheel, body under the seat, seat
-  parts.push(wheel(L - r - 0.05, r, r, -0.06, 0.06, TYRE, HUB));
-  parts.push(box({ s0: 0.95, s1: L - 0.08, t0: -0.18, t1: 0.18, z0: 0.4, z1: 0.78, insetBack: 0.2, insetSide: 0.03, colour: scooter ? colour : dark }));
-  parts.push(detail(box({ s0: 0.9, s1: L - 0.25, t0: -0.15, t1: 0.15, z0: 0.78, z1: 0.86, colour: [30, 28, 28] })));
+  const shoe: Rgb = [38, 34, 32];
+  // far to near as the oncoming camera sees it: rear wheel, tail, seat, riders, then the front of the bike
+  parts.push(detail(wheel(L - r - 0.05, r, r, -0.055, 0.055, TYRE, HUB)));
+  const tail = box({ s0: 0.95, s1: L - 0.06, t0: -0.17, t1: 0.17, z0: 0.38, z1: 0.78, insetBack: 0.22, insetSide: -0.01, colour: scooter ? colour : scale(colour, 0.9) });
+  decal(tail, 'back', { u0: 0.25, u1: 0.75, v0: 0.55, v1: 0.85, colour: [170, 20, 24] });
+  parts.push(tail);
+  parts.push(detail(box({ s0: 0.88, s1: L - 0.24, t0: -0.15, t1: 0.15, z0: 0.78, z1: 0.87, insetFront: 0.03, colour: [30, 28, 28] })));
+  if (!scooter) {
+    // underbone: the engine and the frame between the legs
+    parts.push(detail(box({ s0: 0.55, s1: 1.25, t0: -0.12, t1: 0.12, z0: 0.2, z1: 0.5, colour: [70, 70, 74] })));
+    parts.push(box({ s0: 0.5, s1: 1.0, t0: -0.07, t1: 0.07, z0: 0.5, z1: 0.72, insetFront: -0.06, colour }));
+  } else {
+    parts.push(box({ s0: 0.45, s1: 0.98, t0: -0.17, t1: 0.17, z0: 0.24, z1: 0.36, colour: scale(colour, 0.8) }));
+  }
   const rider = (s: number, clothes: Rgb, head: Rgb, driver: boolean) => {
-    // thighs (knees beside the leg shield), lower legs, a rounded torso leaning forward, neck, head, domed helmet
-    parts.push(box({ s0: s - 0.42, s1: s + 0.05, t0: -0.25, t1: 0.25, z0: 0.76, z1: 0.93, insetFront: 0.02, colour: trousers }));
-    for (const t of [-0.25, 0.14]) parts.push(detail(box({ s0: s - 0.5, s1: s - 0.32, t0: t, t1: t + 0.11, z0: 0.3, z1: 0.84, insetFront: -0.05, insetBack: 0.05, colour: trousers })));
-    parts.push(uprightPrism(s + 0.06, 0, 0.13, 0.21, 0.86, 1.2, clothes, { top: 1.04, topShiftS: -0.03 }));
-    parts.push(uprightPrism(s + 0.03, 0, 0.14, 0.22, 1.2, 1.42, clothes, { top: 0.72, topShiftS: -0.03 }));
+    // seated: hips on the seat, thighs forward and out to the knees, shins down to the feet on the floor
+    const knee = s - 0.44;
+    for (const side of [-1, 1]) {
+      parts.push(limb([s - 0.02, side * 0.11, 0.88], [knee, side * 0.2, 0.78], 0.15, 0.15, trousers, 0.13, 0.13));
+      parts.push(limb([knee + 0.02, side * 0.2, 0.8], [knee + 0.1, side * 0.17, 0.36], 0.12, 0.12, trousers, 0.1, 0.1));
+      parts.push(detail(box({ s0: knee - 0.04, s1: knee + 0.2, t0: side > 0 ? 0.11 : -0.23, t1: side > 0 ? 0.23 : -0.11, z0: 0.28, z1: 0.38, insetFront: 0.05, colour: shoe })));
+    }
+    parts.push(detail(box({ s0: s - 0.14, s1: s + 0.12, t0: -0.18, t1: 0.18, z0: 0.8, z1: 0.98, colour: trousers })));
+    parts.push(uprightPrism(s + 0.06, 0, 0.13, 0.2, 0.94, 1.2, clothes, { top: 1.06, topShiftS: -0.02 }));
+    parts.push(uprightPrism(s + 0.04, 0, 0.14, 0.215, 1.2, 1.42, clothes, { top: 0.7, topShiftS: -0.02 }));
     parts.push(detail(uprightPrism(s + 0.04, 0, 0.05, 0.05, 1.4, 1.49, skin, { sides: 6 })));
-    const face = uprightPrism(s + 0.02, 0, 0.1, 0.09, 1.46, 1.64, skin);
-    parts.push(face);
-    if (mask && driver) parts.push(box({ s0: s - 0.085, s1: s - 0.06, t0: -0.07, t1: 0.07, z0: 1.47, z1: 1.54, colour: pick(random, CLOTHES) }));
-    parts.push(uprightPrism(s + 0.03, 0, 0.16, 0.14, 1.56, 1.76, head, { top: 0.55 }));
+    parts.push(uprightPrism(s + 0.02, 0, 0.1, 0.085, 1.45, 1.63, skin));
+    if (mask && driver) parts.push(detail(box({ s0: s - 0.085, s1: s - 0.06, t0: -0.07, t1: 0.07, z0: 1.46, z1: 1.53, colour: pick(random, CLOTHES) })));
+    // a half-shell helmet: a rim, then a dome
+    parts.push(uprightPrism(s + 0.04, 0, 0.155, 0.135, 1.56, 1.67, head, { top: 0.92 }));
+    parts.push(uprightPrism(s + 0.04, 0, 0.143, 0.124, 1.67, 1.76, head, { top: 0.5 }));
   };
   if (pillion) rider(1.32, pick(random, CLOTHES), pick(random, HELMETS), false);
   rider(0.98, shirt, helmet, true);
-  // floor, front wheel and fender, leg shield, arms, handlebar, mirrors, headlight
-  parts.push(detail(box({ s0: 0.42, s1: 1.0, t0: -0.16, t1: 0.16, z0: 0.26, z1: 0.42, colour: scooter ? scale(colour, 0.85) : dark })));
-  parts.push(wheel(r + 0.04, r, r, -0.06, 0.06, TYRE, HUB));
-  parts.push(detail(box({ s0: 0.06, s1: 0.4, t0: -0.08, t1: 0.08, z0: r + 0.02, z1: r + 0.14, insetFront: 0.06, colour })));
-  if (!scooter) parts.push(detail(box({ s0: 0.22, s1: 0.32, t0: -0.05, t1: 0.05, z0: r + 0.1, z1: 0.9, colour: metal }))); // fork
-  const shield = box({ s0: 0.3, s1: 0.46, t0: -0.2, t1: 0.2, z0: 0.32, z1: 0.86, insetFront: 0.07, insetSide: 0.03, colour: scooter ? colour : dark });
-  if (scooter) decal(shield, 'front', { u0: 0.2, u1: 0.8, v0: 0.05, v1: 0.22, colour: scale(colour, 0.65), shaded: true });
-  parts.push(shield);
-  for (const t of [-0.31, 0.2]) {
-    // forearm and upper arm as one sheared box from the hand on the grip up to the shoulder
-    parts.push(box({ s0: 0.4, s1: 0.56, t0: t, t1: t + 0.11, z0: 1.0, z1: 1.34, insetFront: 0.52, insetBack: -0.5, colour: shirt }));
+  // front wheel and fender, fork, leg shield, headlight cowl, handlebar, arms, mirrors
+  const ax = r + 0.04;
+  parts.push(wheel(ax, r, r, -0.05, 0.05, TYRE, HUB));
+  // the fender over the top of the front wheel, its nose curving down in front of the tyre
+  const fc = scooter || random() < 0.5 ? colour : dark;
+  parts.push(box({ s0: ax - r * 0.75, s1: ax + r * 0.8, t0: -0.07, t1: 0.07, z0: 2 * r - 0.02, z1: 2 * r + 0.06, insetFront: 0.04, colour: fc }));
+  parts.push(detail(limb([ax - r * 0.72, 0, 2 * r + 0.02], [ax - r * 1.02, 0, r * 1.2], 0.14, 0.05, fc, 0.13, 0.05)));
+  // fork legs from the axle up to the steering head (a scooter's show below its apron)
+  for (const t of [-0.065, 0.065]) parts.push(limb([ax, t, r], [0.4, t, 0.92], 0.04, 0.04, metal));
+  if (scooter) {
+    // the apron: narrow at the floor, wide where the knees are
+    const shield = box({ s0: 0.3, s1: 0.44, t0: -0.1, t1: 0.1, z0: 0.45, z1: 0.82, insetFront: 0.1, insetBack: -0.02, insetSide: -0.08, colour });
+    decal(shield, 'front', { u0: 0.3, u1: 0.7, v0: 0.0, v1: 0.3, colour: scale(colour, 0.6), shaded: true });
+    parts.push(shield);
+  } else {
+    // small knee guards either side of the frame
+    for (const side of [-1, 1]) parts.push(box({ s0: 0.44, s1: 0.56, t0: side > 0 ? 0.06 : -0.2, t1: side > 0 ? 0.2 : -0.06, z0: 0.46, z1: 0.82, insetFront: 0.05, colour }));
   }
-  parts.push(box({ s0: 0.4, s1: 0.46, t0: -0.36, t1: 0.36, z0: 0.98, z1: 1.03, colour: dark }));
-  for (const t of [-0.27, 0.25]) {
-    parts.push(detail(box({ s0: 0.42, s1: 0.45, t0: t, t1: t + 0.02, z0: 1.03, z1: 1.2, colour: dark })));
-    parts.push(detail(box({ s0: 0.41, s1: 0.46, t0: t - 0.04, t1: t + 0.06, z0: 1.2, z1: 1.27, colour: [40, 40, 44] })));
+  const cowl = box({ s0: 0.36, s1: 0.56, t0: -0.17, t1: 0.17, z0: 0.9, z1: 1.08, insetFront: 0.06, insetSide: 0.03, colour: scooter || random() < 0.5 ? colour : dark });
+  decal(cowl, 'front', { u0: 0.16, u1: 0.84, v0: 0.22, v1: 0.82, colour: LAMP, oval: true });
+  parts.push(cowl);
+  // handlebar half-width, mirrors' offset and top
+  const hb = 0.38;
+  const mo = 0.36;
+  const mh = 1.3;
+  parts.push(box({ s0: 0.46, s1: 0.51, t0: -hb, t1: hb, z0: 1.0, z1: 1.04, colour: dark }));
+  for (const side of [-1, 1]) {
+    // the arm from the shoulder down to the grip, the hand on it
+    parts.push(limb([0.96, side * 0.2, 1.37], [0.5, side * 0.31, 1.05], 0.11, 0.11, shirt, 0.08, 0.08));
+    parts.push(detail(box({ s0: 0.44, s1: 0.54, t0: side * 0.31 - 0.045, t1: side * 0.31 + 0.045, z0: 1.0, z1: 1.08, colour: skin })));
+    parts.push(detail(limb([0.49, side * 0.25, 1.03], [0.5, side * (mo - 0.01), mh - 0.06], 0.025, 0.025, dark)));
+    parts.push(box({ s0: 0.48, s1: 0.52, t0: side * mo - 0.06, t1: side * mo + 0.06, z0: mh - 0.09, z1: mh, colour: [40, 40, 44] }));
   }
-  const head = box({ s0: 0.32, s1: 0.5, t0: -0.14, t1: 0.14, z0: 0.88, z1: 1.06, insetFront: 0.04, colour: scooter ? colour : dark });
-  decal(head, 'front', { u0: 0.18, u1: 0.82, v0: 0.2, v1: 0.8, colour: LAMP, oval: true });
-  parts.push(head);
-  return { parts, footprint: rectFootprint(L, 0.32), heightM: 1.76, widthM: 0.72, lengthM: L };
+  // what casts the shadow: front wheel, handlebar and the rider's shoulders, the tail (the sun is high)
+  const footprint: [number, number][] = [
+    [0, -0.08],
+    [0, 0.08],
+    [0.45, 0.36],
+    [1.1, 0.26],
+    [L - 0.2, 0.16],
+    [L, 0.08],
+    [L, -0.08],
+    [L - 0.2, -0.16],
+    [1.1, -0.26],
+    [0.45, -0.36],
+  ];
+  return { parts, footprint, heightM: 1.76, widthM: 2 * (mo + 0.06), lengthM: L };
 }
-

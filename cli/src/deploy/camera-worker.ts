@@ -2,7 +2,8 @@ import { Worker } from 'node:worker_threads';
 import type { ApproachView, CameraConfig, LaneMeasurement } from '@greenwave/contracts';
 import type { MeasurementSource } from '@greenwave/edge-agent';
 import { type RtJunction, type Twin, readJunction, viewApproach } from '@greenwave/simulator';
-import { type CameraHealth, type SyntheticCamera, accumulateLane, approachSpanX, defaultSyntheticCamera, syntheticCameraConfig } from '@greenwave/vision';
+import { type CameraHealth, type SyntheticCamera, accumulateLane } from '@greenwave/vision';
+import { pilotCamera } from './pilot-camera.ts';
 
 export interface CameraWorkerSetup {
   fps: number;
@@ -51,9 +52,9 @@ export class CameraWorker {
       if (!junction) throw new Error(`no junction ${id} in the twin`);
       for (const approach of junction.approaches) {
         const view = viewApproach(junction, approach.id, twin.simS);
-        const camera = defaultSyntheticCamera(view, { xM: approachSpanX(view).right - 2, zoneEndRow: 0.2 });
         const cameraId = `${id}-${approach.id}`;
-        cameras.push({ id: cameraId, junctionId: id, approachId: approach.id, camera, config: syntheticCameraConfig(view, camera, { cameraId, seed, fps }), seed: seed++ });
+        const { camera, config } = pilotCamera(view, { cameraId, seed, fps });
+        cameras.push({ id: cameraId, junctionId: id, approachId: approach.id, camera, config, seed: seed++ });
       }
     }
     const setup: CameraWorkerSetup = { fps, cameras };

@@ -2,7 +2,8 @@ import { type CameraConfig, DetectorSettings, type LaneMeasurement } from '@gree
 import { viewEarlier } from './view-earlier.ts';
 import { VisionMeasurementSource } from '@greenwave/edge-agent';
 import { type RtJunction, type Twin, readJunction, viewApproach } from '@greenwave/simulator';
-import { CameraPipeline, type SyntheticCamera, approachSpanX, type TruthObject, type VehicleDetector, defaultSyntheticCamera, detectorFromSettings, renderApproach, syntheticCameraConfig } from '@greenwave/vision';
+import { CameraPipeline, type SyntheticCamera, type TruthObject, type VehicleDetector, detectorFromSettings, renderApproach } from '@greenwave/vision';
+import { pilotCamera } from './pilot-camera.ts';
 
 /** One synthetic camera on one approach of a twin junction, with its vision pipeline. */
 export interface TwinCamera {
@@ -49,10 +50,7 @@ export class TwinCameras {
       if (!junction) throw new Error(`no junction ${id} in the twin`);
       for (const approach of junction.approaches) {
         const view = viewApproach(junction, approach.id, twin.simS);
-        // on a mast arm over the kerb lane: every lane stays in the frame at the stop line, where vehicles are counted
-        const span = approachSpanX(view);
-        const camera = defaultSyntheticCamera(view, { xM: span.right - 2, zoneEndRow: 0.2 });
-        const config = syntheticCameraConfig(view, camera, { cameraId: `${id}-${approach.id}`, seed, fps });
+        const { camera, config } = pilotCamera(view, { cameraId: `${id}-${approach.id}`, seed, fps });
         const clock = () => twin.simS * 1000;
         out.cameras.push({ junction, approachId: approach.id, camera, config, seed, pipeline: new CameraPipeline(config, { detector, clock }) });
         seed++;

@@ -120,7 +120,9 @@ describe('greenwave CLI', () => {
     child.kill('SIGINT');
     const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
     expect(code).toBe(0);
-    expect(out).toMatch(/stopping: agents… centre… cabinets… stopped after \d+ s\./);
+    // the small town has the two pilots: their agents measure through synthetic cameras and the vision path
+    expect(out).toMatch(/8 synthetic cameras at Núi Thành – Phan Đăng Lưu and Hà Huy Tập – Huỳnh Ngọc Huệ/);
+    expect(out).toMatch(/stopping: agents… cameras… centre… cabinets… stopped after \d+ s\./);
     // nothing left listening: the API and the first cabinet refuse connections
     await expect(fetch(`${api}/health`)).rejects.toThrow();
     const probe = await new Promise<boolean>((resolve) => {

@@ -60,7 +60,8 @@ export class CameraPipeline {
     this.clock = deps.clock ?? Date.now;
     const high = config.detector.scoreThreshold;
     this.tracker = new ByteTracker({ highScoreThreshold: high, lowScoreThreshold: LOW_SCORE, newTrackScoreThreshold: Math.min(0.95, high + 0.1), separatePersons: false, maxLostFrames: Math.max(KEEP_LOST_FRAMES, Math.round(config.fps * 3)) });
-    this.builder = new LaneMeasurementBuilder({ camera: config });
+    // 0.5 m past the count line is enough near the camera (Núi Thành, 5 min: -22.8% counted vs -23.7% with 1 m)
+    this.builder = new LaneMeasurementBuilder({ camera: config, countMarginM: 0.5 });
     this.watchdog = new CameraWatchdog(config.watchdog, this.clock());
   }
 

@@ -3,7 +3,7 @@ import type { ApproachView, CameraConfig, LaneMeasurement } from '@greenwave/con
 import type { MeasurementSource } from '@greenwave/edge-agent';
 import { type RtJunction, type Twin, readJunction, viewApproach } from '@greenwave/simulator';
 import { type CameraHealth, type SyntheticCamera, accumulateLane } from '@greenwave/vision';
-import { pilotCamera } from './pilot-camera.ts';
+import { pilotCameras } from './pilot-camera.ts';
 
 export interface CameraWorkerSetup {
   fps: number;
@@ -45,18 +45,7 @@ export class CameraWorker {
 
   static async start(twin: Twin, junctionIds: readonly string[], options: { fps?: number } = {}): Promise<CameraWorker> {
     const fps = options.fps ?? 2;
-    const cameras: CameraWorkerSetup['cameras'] = [];
-    let seed = 1;
-    for (const id of junctionIds) {
-      const junction = twin.junctions.find((j) => j.id === id);
-      if (!junction) throw new Error(`no junction ${id} in the twin`);
-      for (const approach of junction.approaches) {
-        const view = viewApproach(junction, approach.id, twin.simS);
-        const cameraId = `${id}-${approach.id}`;
-        const { camera, config } = pilotCamera(view, { cameraId, seed, fps });
-        cameras.push({ id: cameraId, junctionId: id, approachId: approach.id, camera, config, seed: seed++ });
-      }
-    }
+    const cameras: CameraWorkerSetup['cameras'] = pilotCameras(twin, junctionIds, fps).map(({ junction, ...c }) => ({ ...c, junctionId: junction.id }));
     const setup: CameraWorkerSetup = { fps, cameras };
     const worker = new Worker(new URL('../eval/worker-boot.mjs', import.meta.url), { workerData: { ...setup, entry: new URL('./camera-worker-entry.ts', import.meta.url).href } });
     const out = new CameraWorker(twin, worker, setup);

@@ -1,4 +1,5 @@
 import type { ApproachView, CameraConfig } from '@greenwave/contracts';
+import { type RtJunction, type Twin, viewApproach } from '@greenwave/simulator';
 import { type SyntheticCamera, approachSpanX, defaultSyntheticCamera, syntheticCameraConfig } from '@greenwave/vision';
 
 /**
@@ -12,4 +13,20 @@ export function pilotCamera(view: ApproachView, ids: { cameraId: string; seed: n
   const camera = defaultSyntheticCamera(view, { xM: approachSpanX(view).right - 2, zoneEndRow: 0.2 });
   const config = syntheticCameraConfig(view, camera, { ...ids, extra: { countLines: [{ name: 'count line 3 m before the stop line', groundY: 3 }] } });
   return { camera, config };
+}
+
+/** A pilot camera on every inbound approach of the named twin junctions, numbered (seeded) 1, 2, ... in that order. */
+export function pilotCameras(twin: Twin, junctionIds: readonly string[], fps: number): { id: string; junction: RtJunction; approachId: string; camera: SyntheticCamera; config: CameraConfig; seed: number }[] {
+  const out = [];
+  let seed = 1;
+  for (const id of junctionIds) {
+    const junction = twin.junctions.find((j) => j.id === id);
+    if (!junction) throw new Error(`no junction ${id} in the twin`);
+    for (const approach of junction.approaches) {
+      const cameraId = `${id}-${approach.id}`;
+      const { camera, config } = pilotCamera(viewApproach(junction, approach.id, twin.simS), { cameraId, seed, fps });
+      out.push({ id: cameraId, junction, approachId: approach.id, camera, config, seed: seed++ });
+    }
+  }
+  return out;
 }

@@ -3,7 +3,7 @@ import { viewEarlier } from './view-earlier.ts';
 import { VisionMeasurementSource } from '@greenwave/edge-agent';
 import { type RtJunction, type Twin, readJunction, viewApproach } from '@greenwave/simulator';
 import { CameraPipeline, type SyntheticCamera, type TruthObject, type VehicleDetector, detectorFromSettings, renderApproach } from '@greenwave/vision';
-import { pilotCamera } from './pilot-camera.ts';
+import { pilotCameras } from './pilot-camera.ts';
 
 /** One synthetic camera on one approach of a twin junction, with its vision pipeline. */
 export interface TwinCamera {
@@ -44,17 +44,9 @@ export class TwinCameras {
     // weak detections too: ByteTrack's second association extends tracks with them
     const detector = await detectorFromSettings(DetectorSettings.parse({ threads: options.threads ?? 1 }), { scoreThreshold: 0.1 });
     const out = new TwinCameras(twin, detector, fps, options.onFrame);
-    let seed = 1;
-    for (const id of junctionIds) {
-      const junction = twin.junctions.find((j) => j.id === id);
-      if (!junction) throw new Error(`no junction ${id} in the twin`);
-      for (const approach of junction.approaches) {
-        const view = viewApproach(junction, approach.id, twin.simS);
-        const { camera, config } = pilotCamera(view, { cameraId: `${id}-${approach.id}`, seed, fps });
-        const clock = () => twin.simS * 1000;
-        out.cameras.push({ junction, approachId: approach.id, camera, config, seed, pipeline: new CameraPipeline(config, { detector, clock }) });
-        seed++;
-      }
+    const clock = () => twin.simS * 1000;
+    for (const c of pilotCameras(twin, junctionIds, fps)) {
+      out.cameras.push({ junction: c.junction, approachId: c.approachId, camera: c.camera, config: c.config, seed: c.seed, pipeline: new CameraPipeline(c.config, { detector, clock }) });
     }
     return out;
   }

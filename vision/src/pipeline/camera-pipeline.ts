@@ -27,8 +27,6 @@ export interface CameraPipelineDeps {
   detector: VehicleDetector;
   /** Wall clock (ms) for the watchdog; frames carry their own time. */
   clock?: () => number;
-  /** Each frame with what was found, e.g. to keep evidence or draw it. */
-  onFrame?: (frame: Frame, detections: readonly Detection[]) => void;
 }
 
 /** Detections below this score only extend tracks (ByteTrack's second association); they never start one. */
@@ -92,7 +90,6 @@ export class CameraPipeline {
     push(this.stats.detectMs, detected - started);
     push(this.stats.frameMs, performance.now() - started);
     for (const m of measured) this.add(m);
-    this.deps.onFrame?.(frame, detections);
     return measured;
   }
 

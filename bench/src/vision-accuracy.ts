@@ -8,6 +8,8 @@ export interface DetectionTally {
   byClass: Record<string, { truth: number; found: number; rightClass: number }>;
   /** The same by box height (px). */
   bySize: Record<string, { truth: number; found: number }>;
+  /** The same by class for the vehicles in the camera's measurement zone (front between the stop line and zoneLengthM). */
+  inZoneByClass: Record<string, { truth: number; found: number; rightClass: number }>;
   /** Vehicle detections (score ≥ the operating threshold) and those that overlap no vehicle (IoU < 0.3 with every truth box). */
   detections: number;
   falsePositives: number;
@@ -54,11 +56,15 @@ function iou(a: readonly number[], b: readonly number[]): number {
 const VEHICLES = new Set(['car', 'motorbike', 'bus', 'truck', 'bicycle']);
 const detectedClass = (d: Detection) => (d.class === 'bicycle' ? 'motorbike' : d.class);
 
-/** Matches one frame's detections to its ground truth (greedy by IoU) and adds them to the tally. */
-export function tallyFrame(tally: DetectionTally, truth: readonly TruthObject[], detections: readonly Detection[], threshold: number): void {
+/**
+ * Matches one frame's detections to its ground truth (greedy by IoU) and adds them to the tally; truth vehicles whose
+ * front is within [0, zoneLengthM] of the stop line are also tallied as in the zone.
+ */
+export function tallyFrame(tally: DetectionTally, truth: readonly TruthObject[], detections: readonly Detection[], threshold: number, zoneLengthM = 60): void {
   const vehicles = detections.filter((d) => VEHICLES.has(d.class) && d.score >= threshold);
   const used = new Set<number>();
   const counted = truth.filter((t) => t.visibility >= 0.6 && t.box[3] - t.box[1] >= 12);
+  const inZone = (t: TruthObject) => t.distanceM >= 0 && t.distanceM <= zoneLengthM;
   for (const t of [...counted].sort((a, b) => b.box[3] - b.box[1] - (a.box[3] - a.box[1]))) {
     let best = -1;
     let bestIou = 0.5;
@@ -70,15 +76,21 @@ export function tallyFrame(tally: DetectionTally, truth: readonly TruthObject[],
       }
     });
     const c = (tally.byClass[t.class] ??= { truth: 0, found: 0, rightClass: 0 });
+    const z = inZone(t) ? (tally.inZoneByClass[t.class] ??= { truth: 0, found: 0, rightClass: 0 }) : undefined;
     const height = t.box[3] - t.box[1];
     const size = (tally.bySize[SIZE_BUCKETS.find(([, max]) => height < max)![0]] ??= { truth: 0, found: 0 });
     c.truth++;
     size.truth++;
+    if (z) z.truth++;
     if (best >= 0) {
       used.add(best);
       c.found++;
       size.found++;
-      if (detectedClass(vehicles[best]!) === t.class) c.rightClass++;
+      if (z) z.found++;
+      if (detectedClass(vehicles[best]!) === t.class) {
+        c.rightClass++;
+        if (z) z.rightClass++;
+      }
     }
   }
   tally.detections += vehicles.length;
@@ -99,9 +111,9 @@ export async function visionAccuracy(options: { junctionId: string; durationS?: 
   const junction = twin.junctions.find((j) => j.id === options.junctionId);
   if (!junction) throw new Error(`no junction ${options.junctionId} in ${options.scenario ?? 'danang'}`);
   for (let s = 0; s < (options.warmupS ?? 600); s++) twin.step();
-  const tally: DetectionTally = { byClass: {}, bySize: {}, detections: 0, falsePositives: 0 };
+  const tally: DetectionTally = { byClass: {}, bySize: {}, inZoneByClass: {}, detections: 0, falsePositives: 0 };
   const operating = 0.3;
-  const onFrame = (camera: TwinCamera, truth: readonly TruthObject[]) => tallyFrame(tally, truth, camera.pipeline.lastDetections, operating);
+  const onFrame = (camera: TwinCamera, truth: readonly TruthObject[]) => tallyFrame(tally, truth, camera.pipeline.lastDetections, operating, camera.config.zoneLengthM);
   const cameras = await TwinCameras.create(twin, [junction.id], { fps, onFrame });
   const lanes = new Map<string, LaneResult>();
   const lane = (m: LaneMeasurement) => {

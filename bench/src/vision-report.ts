@@ -33,6 +33,11 @@ for (const junctionId of junctions) {
     ['class', 'truth', 'recall', 'right class'],
     Object.entries(run.detection.byClass).map(([c, t]) => [c, t.truth, pct(t.found, t.truth), pct(t.rightClass, t.truth)]),
   );
+  console.log('\nthe same in the measurement zone (front bumper from the stop line to the zone length upstream):');
+  table(
+    ['class', 'truth', 'recall', 'right class'],
+    Object.entries(run.detection.inZoneByClass).map(([c, t]) => [c, t.truth, pct(t.found, t.truth), pct(t.rightClass, t.truth)]),
+  );
   console.log('');
   table(
     ['box height', 'truth', 'recall'],

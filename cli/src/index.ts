@@ -9,6 +9,7 @@ export { startCentreService, stopCentreService } from './deploy/centre-service.t
 /** Boots a worker thread with the TypeScript loader: `new Worker(TS_WORKER_BOOT, { workerData: { entry, ... } })`. */
 export const TS_WORKER_BOOT = new URL('./eval/worker-boot.mjs', import.meta.url);
 export { TwinCameras } from './deploy/twin-cameras.ts';
+export { pilotCamera, pilotCameras } from './deploy/pilot-camera.ts';
 export { viewEarlier } from './deploy/view-earlier.ts';
 export { CameraWorker } from './deploy/camera-worker.ts';
 export type { TwinCamera, TwinCamerasOptions } from './deploy/twin-cameras.ts';

@@ -26,6 +26,11 @@ export interface ApproachVehicle {
   distanceM: number;
   lengthM: number;
   speedMps: number;
+  /**
+   * Rendering only: how far (m, along the approach frame's x: towards the kerb side) the vehicle is drawn from its lane
+   * or column position while it drifts over after a lane change; 0 or absent otherwise.
+   */
+  lateralOffsetM?: number;
 }
 
 export interface ApproachView {

@@ -47,7 +47,10 @@ export const DetectorSettings = z
     model: z.string().min(1).default('default').meta({ description: '"default" (NanoDet converted by setup) or the path of an ONNX file' }),
     kind: z.enum(['nanodet', 'yolo']).default('nanodet').meta({ description: 'nanodet (the default model) or a YOLO v5 / v8 / v11 ONNX export' }),
     layout: z.enum(['auto', 'yolov5', 'yolov8', 'yolov11']).default('auto').meta({ description: 'YOLO output layout; auto reads it from the output shape' }),
-    inputSize: z.number().int().min(128).max(1280).default(416),
+    inputSize: z
+      .union([z.number().int().min(128).max(1280), z.tuple([z.number().int().min(128).max(1280), z.number().int().min(128).max(1280)])])
+      .default(416)
+      .meta({ description: 'Model input: one size (square) or [width, height]. The default NanoDet is converted for it (multiples of 32; [576, 320] fits 16:9 cameras); a YOLO export is read at its own size, this is the fallback' }),
     scoreThreshold: z.number().min(0.01).max(0.99).default(0.3),
     iouThreshold: z.number().min(0.1).max(0.95).default(0.5),
     threads: z.number().int().min(1).max(16).default(1).meta({ description: 'onnxruntime intra-op threads' }),

@@ -77,6 +77,6 @@ export { CameraWatchdog, frameFingerprint } from './pipeline/camera-watchdog.ts'
 export type { CameraHealth } from './pipeline/camera-watchdog.ts';
 
 // synthetic cameras (frames rendered from the twin, with ground truth)
-export { DEFAULT_HEADING_WOBBLE, approachSpanX, laneSpans, placeVehicle, NEAR_PLANE_M, PinholeCamera, clipNear, clipToFrame, defaultSyntheticCamera, resizeCamera, calibrationPoints, syntheticCameraConfig, renderApproach } from './synthetic/index.ts';
-export type { HeadingWobble, LaneSpan, VehiclePlacement, DefaultCameraOptions, SyntheticCamera, Vec3, SyntheticCameraIds, RenderOptions, RenderedFrame, RgbFrame, TruthObject } from './synthetic/index.ts';
+export { DEFAULT_HEADING_WOBBLE, approachSpanX, laneSpans, placeVehicle, NEAR_PLANE_M, PinholeCamera, clipNear, clipToFrame, defaultSyntheticCamera, resizeCamera, calibrationPoints, syntheticCameraConfig, renderApproach, LaneChangeSmoother, DEFAULT_LATERAL_SPEEDS } from './synthetic/index.ts';
+export type { HeadingWobble, LaneSpan, VehiclePlacement, DefaultCameraOptions, SyntheticCamera, Vec3, SyntheticCameraIds, RenderOptions, RenderedFrame, RgbFrame, TruthObject, LateralSpeeds } from './synthetic/index.ts';
 export { accumulateLane } from './pipeline/accumulate.ts';

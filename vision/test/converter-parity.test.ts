@@ -4,7 +4,9 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDetector } from '../src/detect/create-detector.ts';
 import { scaleToInput } from '../src/detect/image-input.ts';
+import { intersectionOverUnion } from '../src/detect/nms.ts';
 import { rgbToNchwTensor } from '../src/detect/letterbox.ts';
 import { nanodetAdapter } from '../src/detect/nanodet-detector.ts';
 import { createCpuSession, ort } from '../src/detect/onnx-session.ts';
@@ -97,5 +99,53 @@ describe('prepareDefaultModel', () => {
     await writeFile(modelPath, damaged);
     const repaired = await prepareDefaultModel(cacheDir);
     expect(repaired).toMatchObject({ converted: true, sha256: good.sha256 });
+  });
+});
+
+describe('NanoDet converted for another input size (16:9 cameras)', () => {
+  let cacheDir: string;
+  beforeAll(async () => {
+    cacheDir = await mkdtemp(join(tmpdir(), 'greenwave-model-wide-'));
+  });
+  afterAll(async () => {
+    await rm(cacheDir, { recursive: true, force: true });
+  });
+
+  it('runs at 576x320 with every level grid scaled and finds what the 416x416 model finds in a street photo', async () => {
+    const wide = await prepareDefaultModel(cacheDir, { input: [576, 320] });
+    expect(wide.modelPath).toMatch(/nanodet-576x320\.onnx$/);
+    expect(await readFile(`${wide.modelPath}.sha256`, 'utf8')).toBe(`${wide.sha256}  nanodet-576x320.onnx\n`);
+    const session = await createCpuSession(wide.modelPath, {});
+    try {
+      const input = new ort.Tensor('float32', new Float32Array(3 * 320 * 576), [1, 3, 320, 576]);
+      const outputs = await session.run({ input_1: input });
+      // strides 8, 16, 32 over 576 x 320: 72 x 40, 36 x 20, 18 x 10 cells
+      expect(OUTPUTS.map((name) => outputs[name]!.dims)).toEqual([
+        [1, 2880, 80],
+        [1, 720, 80],
+        [1, 180, 80],
+        [1, 2880, 44],
+        [1, 720, 44],
+        [1, 180, 44],
+      ]);
+    } finally {
+      await session.release();
+    }
+    const square = await createDetector({ kind: 'nanodet', modelPath: (await preparedDefaultModel()).modelPath, scoreThreshold: 0.3 });
+    const wideDetector = await createDetector({ kind: 'nanodet', modelPath: wide.modelPath, scoreThreshold: 0.3 });
+    try {
+      const bus = async (detector: typeof square) => (await detector.detect(opencvDocPhotos.doubleDeckerBus)).filter((d) => d.class === 'bus').sort((a, b) => b.score - a.score)[0];
+      const [a, b] = [await bus(square), await bus(wideDetector)];
+      expect(b?.score).toBeGreaterThan(0.7);
+      expect(intersectionOverUnion(a!.box, b!.box)).toBeGreaterThan(0.85);
+    } finally {
+      await square.close();
+      await wideDetector.close();
+    }
+  });
+
+  it('refuses input sizes the network cannot take, naming the axis', async () => {
+    await expect(prepareDefaultModel(cacheDir, { input: [500, 320] })).rejects.toThrow(/input width 500: must be a multiple of 32/);
+    await expect(prepareDefaultModel(cacheDir, { input: [576, 96] })).rejects.toThrow(/input height 96/);
   });
 });

@@ -153,6 +153,27 @@ describe('lane measurement builder', () => {
     expect(first.occupancy).toBeCloseTo(1.9 / 2 / 60, 6); // a motorbike covers half the lane's width
   });
 
+  it('counts a fast vehicle seen upstream of the line in one frame and gone below the picture in the next, once', () => {
+    const builder = new LaneMeasurementBuilder({ camera: cameraConfig, countMarginM: 0.5 });
+    let belowM = 0; // the first front position whose box bottom is below the picture
+    while (boxOf('car', laneCentre(1), belowM)[3] <= IMAGE_HEIGHT) belowM -= 0.5;
+    const frames: Array<[number, number | undefined]> = [
+      [0, 4],
+      [200, belowM], // the vehicle (id 1) from 4 m upstream to below the picture in 0.2 s
+      [400, belowM - 2],
+      [600, undefined],
+    ];
+    const out: LaneMeasurement[] = [];
+    for (const [t, front] of frames) {
+      const tracks: TrackInFrame[] = front === undefined ? [] : [{ id: 1, class: 'car', box: boxOf('car', laneCentre(1), front) }];
+      tracks.push({ id: 2, class: 'car', box: boxOf('car', laneCentre(2), belowM - t / 100) }); // only ever seen below the picture
+      out.push(...builder.observe(t, tracks));
+    }
+    out.push(...builder.observe(1000, []));
+    expect(out.filter((m) => m.laneIndex === 1).map((m) => m.countByClass.car)).toEqual([1]);
+    expect(out.filter((m) => m.laneIndex === 2).map((m) => m.count)).toEqual([0]);
+  });
+
   it('emits on whole intervals, catches up over a gap with empty counts and refuses time going back', () => {
     const builder = new LaneMeasurementBuilder({ camera: cameraConfig, intervalS: 1 });
     expect(builder.observe(1_700_000_000_250, [])).toEqual([]);

@@ -181,7 +181,29 @@ describe('ByteTracker', () => {
     expect(tracker.confirmedTracks().find((t) => t.id === 1)?.state).toBe('lost');
   });
 
+  it('with a buffered IoU keeps one id on a vehicle that moves most of its length between frames (low frame rate)', () => {
+    // 40 px tall, 30 px down per frame: consecutive boxes overlap by only 10 px, the new-track box by IoU 0.14
+    const box = (frame: number) => movingBox(frame, [100, 0], [0, 30], [30, 40]);
+    const plain = new ByteTracker({ highScoreThreshold: 0.3, newTrackScoreThreshold: 0.4, fuseScore: false });
+    const buffered = new ByteTracker({ highScoreThreshold: 0.3, newTrackScoreThreshold: 0.4, fuseScore: false, matchBuffer: 0.3, unconfirmedMatchBuffer: 0.5 });
+    const ids = (tracker: ByteTracker) => tracker.update([]) && new Set(Array.from({ length: 10 }, (_, f) => tracker.update([detection(box(f + 5), 0.5)])).flat().map((t) => t.id));
+    expect([...ids(buffered)]).toEqual([1]);
+    expect(ids(plain).size).toBe(0); // never confirmed: the second detection is too far from the first
+  });
+
+  it('reports the last matched detection box beside the Kalman box', () => {
+    const tracker = new ByteTracker();
+    tracker.update([detection([0, 0, 50, 50])]);
+    const [track] = tracker.update([detection([20, 0, 70, 50])]);
+    expect(track!.detectedBox).toEqual([20, 0, 70, 50]);
+    expect(track!.box[0]).toBeLessThan(20); // the filter has not caught up with the sudden move
+    tracker.update([]);
+    expect(tracker.confirmedTracks()[0]).toMatchObject({ state: 'lost', detectedBox: [20, 0, 70, 50] });
+  });
+
   it('rejects options that cannot work together, naming the option', () => {
+    expect(() => new ByteTracker({ matchBuffer: -0.1 })).toThrow(/matchBuffer = -0.1/);
+    expect(() => new ByteTracker({ unconfirmedMatchBuffer: 3 })).toThrow(/unconfirmedMatchBuffer = 3/);
     expect(() => new ByteTracker({ highScoreThreshold: 0.6, newTrackScoreThreshold: 0.5 })).toThrow(/newTrackScoreThreshold = 0.5/);
     expect(() => new ByteTracker({ maxLostFrames: -1 })).toThrow(/maxLostFrames/);
     expect(() => new ByteTracker({ lowScoreThreshold: 0.7 })).toThrow(/lowScoreThreshold = 0.7/);

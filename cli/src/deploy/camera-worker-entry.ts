@@ -2,13 +2,14 @@
 // pipeline on the frames; answers with what each camera measured and whether it is healthy.
 import { parentPort, workerData } from 'node:worker_threads';
 import { type ApproachView, type CameraConfig, DetectorSettings } from '@greenwave/contracts';
-import { CameraPipeline, type SyntheticCamera, detectorFromSettings, renderApproach } from '@greenwave/vision';
+import { CameraPipeline, LaneChangeSmoother, type SyntheticCamera, detectorFromSettings, renderApproach } from '@greenwave/vision';
 import type { CameraWorkerReply, CameraWorkerSetup } from './camera-worker.ts';
 import { viewEarlier } from './view-earlier.ts';
 
 const setup = workerData as CameraWorkerSetup;
-const detector = await detectorFromSettings(DetectorSettings.parse({ threads: 1 }), { scoreThreshold: 0.1 });
-const cameras = setup.cameras.map((c) => ({ ...c, pipeline: new CameraPipeline(c.config as CameraConfig, { detector }) }));
+// one detector for all: the pilot cameras share their detector settings
+const detector = await detectorFromSettings((setup.cameras[0]?.config as CameraConfig | undefined)?.detector ?? DetectorSettings.parse({}), { scoreThreshold: 0.1 });
+const cameras = setup.cameras.map((c) => ({ ...c, pipeline: new CameraPipeline(c.config as CameraConfig, { detector }), lateral: new LaneChangeSmoother(c.seed) }));
 const frameMs: number[] = [];
 
 parentPort!.on('message', async (message: { kind: 'second'; views: Record<string, ApproachView> } | { kind: 'stop' }) => {
@@ -23,7 +24,7 @@ parentPort!.on('message', async (message: { kind: 'second'; views: Record<string
     for (let k = 1; k <= setup.fps; k++) {
       const back = 1 - k / setup.fps;
       const started = performance.now();
-      const rendered = await renderApproach(viewEarlier(view, back), cam.camera as SyntheticCamera, { seed: cam.seed });
+      const rendered = await renderApproach(cam.lateral.smooth(viewEarlier(view, back)), cam.camera as SyntheticCamera, { seed: cam.seed });
       await cam.pipeline.process({ data: rendered.frame.data as Buffer, width: rendered.frame.width, height: rendered.frame.height, index: cam.pipeline.stats.frames, timeMs: Math.round(endMs - back * 1000) });
       frameMs.push(performance.now() - started);
       if (frameMs.length > 500) frameMs.shift();

@@ -2,7 +2,7 @@ import { type CameraConfig, DetectorSettings, type LaneMeasurement } from '@gree
 import { viewEarlier } from './view-earlier.ts';
 import { VisionMeasurementSource } from '@greenwave/edge-agent';
 import { type RtJunction, type Twin, readJunction, viewApproach } from '@greenwave/simulator';
-import { CameraPipeline, type SyntheticCamera, type TruthObject, type VehicleDetector, detectorFromSettings, renderApproach } from '@greenwave/vision';
+import { CameraPipeline, LaneChangeSmoother, type SyntheticCamera, type TruthObject, type VehicleDetector, detectorFromSettings, renderApproach } from '@greenwave/vision';
 import { pilotCameras } from './pilot-camera.ts';
 
 /** One synthetic camera on one approach of a twin junction, with its vision pipeline. */
@@ -13,6 +13,8 @@ export interface TwinCamera {
   config: CameraConfig;
   pipeline: CameraPipeline;
   seed: number;
+  /** Vehicles drift across to a new lane instead of jumping there as in the twin. */
+  lateral: LaneChangeSmoother;
 }
 
 export interface TwinCamerasOptions {
@@ -42,11 +44,14 @@ export class TwinCameras {
   static async create(twin: Twin, junctionIds: readonly string[], options: TwinCamerasOptions = {}): Promise<TwinCameras> {
     const fps = options.fps ?? 5;
     // weak detections too: ByteTrack's second association extends tracks with them
-    const detector = await detectorFromSettings(DetectorSettings.parse({ threads: options.threads ?? 1 }), { scoreThreshold: 0.1 });
+    const pilots = pilotCameras(twin, junctionIds, fps);
+    // one detector for all: the pilot cameras share their detector settings
+    const settings = pilots[0]?.config.detector ?? DetectorSettings.parse({});
+    const detector = await detectorFromSettings({ ...settings, threads: options.threads ?? settings.threads }, { scoreThreshold: 0.1 });
     const out = new TwinCameras(twin, detector, fps, options.onFrame);
     const clock = () => twin.simS * 1000;
-    for (const c of pilotCameras(twin, junctionIds, fps)) {
-      out.cameras.push({ junction: c.junction, approachId: c.approachId, camera: c.camera, config: c.config, seed: c.seed, pipeline: new CameraPipeline(c.config, { detector, clock }) });
+    for (const c of pilots) {
+      out.cameras.push({ junction: c.junction, approachId: c.approachId, camera: c.camera, config: c.config, seed: c.seed, pipeline: new CameraPipeline(c.config, { detector, clock }), lateral: new LaneChangeSmoother(c.seed) });
     }
     return out;
   }
@@ -58,7 +63,7 @@ export class TwinCameras {
       const view = viewApproach(cam.junction, cam.approachId, endS);
       for (let k = 1; k <= this.fps; k++) {
         const back = 1 - k / this.fps;
-        const rendered = await renderApproach(viewEarlier(view, back), cam.camera, { seed: cam.seed });
+        const rendered = await renderApproach(cam.lateral.smooth(viewEarlier(view, back)), cam.camera, { seed: cam.seed });
         const timeMs = Math.round((endS - back) * 1000);
         const measured = await cam.pipeline.process({ data: rendered.frame.data, width: rendered.frame.width, height: rendered.frame.height, index: cam.pipeline.stats.frames, timeMs });
         this.onFrame?.(cam, rendered.truth, measured);

@@ -13,6 +13,8 @@ export interface NanoDetOptions extends CommonDetectorOptions {
   modelPath?: string;
   /** Cache folder for the default model (default data/models/ under the repository root). */
   cacheDir?: string;
+  /** Input (width, height) of the default model, converted for it on first use (default 416 x 416). */
+  inputSize?: readonly [number, number];
   classMap?: ClassMap;
 }
 
@@ -24,6 +26,11 @@ const BIN_COUNT = 11;
 const SCORE_OUTPUTS = ['Identity', 'Identity_1', 'Identity_2'] as const;
 const DISTRIBUTION_OUTPUTS = ['Identity_3', 'Identity_4', 'Identity_5'] as const;
 
+/** The NanoDet adapter for a model converted at `inputWidth` x `inputHeight` (multiples of 32). */
+export function nanodetAdapterFor(inputWidth: number, inputHeight: number): ModelAdapter {
+  return { ...nanodetAdapter, inputWidth, inputHeight, decode: (outputs, scoreThreshold, classIndices) => decodeNanoDet(outputs, scoreThreshold, classIndices, inputWidth) };
+}
+
 export const nanodetAdapter: ModelAdapter = {
   kind: 'nanodet',
   inputName: 'input_1',
@@ -31,28 +38,35 @@ export const nanodetAdapter: ModelAdapter = {
   inputHeight: NANODET_INPUT_SIZE,
   normalisation: { channelOrder: 'bgr', mean: [103.53, 116.28, 123.675], std: [57.375, 57.12, 58.395], padValue: 0 },
   classMap: cocoClassMap,
-  decode(outputs, scoreThreshold, classIndices) {
-    return STRIDES.flatMap((stride, level) =>
-      decodeGflLevel(
-        {
-          scores: floatOutput(outputs, SCORE_OUTPUTS[level] as string).data,
-          distributions: floatOutput(outputs, DISTRIBUTION_OUTPUTS[level] as string).data,
-          stride,
-          gridWidth: Math.ceil(NANODET_INPUT_SIZE / stride),
-        },
-        { classCount: CLASS_COUNT, binCount: BIN_COUNT, scoreThreshold, classIndices },
-      ),
-    );
-  },
+  decode: (outputs, scoreThreshold, classIndices) => decodeNanoDet(outputs, scoreThreshold, classIndices, NANODET_INPUT_SIZE),
 };
 
+function decodeNanoDet(outputs: Parameters<ModelAdapter['decode']>[0], scoreThreshold: number, classIndices: Parameters<ModelAdapter['decode']>[2], inputWidth: number) {
+  return STRIDES.flatMap((stride, level) =>
+    decodeGflLevel(
+      {
+        scores: floatOutput(outputs, SCORE_OUTPUTS[level] as string).data,
+        distributions: floatOutput(outputs, DISTRIBUTION_OUTPUTS[level] as string).data,
+        stride,
+        gridWidth: Math.ceil(inputWidth / stride),
+      },
+      { classCount: CLASS_COUNT, binCount: BIN_COUNT, scoreThreshold, classIndices },
+    ),
+  );
+}
+
 export async function createNanoDetDetector(options: NanoDetOptions): Promise<OnnxDetector> {
-  const modelPath = options.modelPath ?? (await prepareDefaultModel(options.cacheDir)).modelPath;
+  const modelPath = options.modelPath ?? (await prepareDefaultModel(options.cacheDir, options.inputSize ? { input: options.inputSize } : {})).modelPath;
   const session = await createCpuSession(modelPath, options);
   const missing = [...SCORE_OUTPUTS, ...DISTRIBUTION_OUTPUTS].filter((name) => !session.outputNames.includes(name));
   if (!session.inputNames.includes(nanodetAdapter.inputName) || missing.length > 0) {
     await session.release();
     throw new DetectorError('model', `${modelPath} is not a converted NanoDet: needs input input_1 and outputs ${[...SCORE_OUTPUTS, ...DISTRIBUTION_OUTPUTS].join(', ')}`);
   }
-  return new OnnxDetector(session, { ...nanodetAdapter, classMap: options.classMap ?? cocoClassMap }, options);
+  // the input size the model was converted at (416 x 416 unless prepared for a camera's aspect ratio)
+  const shape = session.inputMetadata.find((m) => m.name === nanodetAdapter.inputName);
+  const dims = shape !== undefined && shape.isTensor ? shape.shape : [];
+  const [height, width] = [dims[2], dims[3]];
+  const adapter = typeof width === 'number' && typeof height === 'number' ? nanodetAdapterFor(width, height) : nanodetAdapter;
+  return new OnnxDetector(session, { ...adapter, classMap: options.classMap ?? cocoClassMap }, options);
 }

@@ -34,6 +34,8 @@ export class ConversionContext {
   private readonly materialised = new Map<HostTensor, string>();
   private readonly consumersByTensor = new Map<string, TfNode[]>();
   private readonly handled = new Set<string>();
+  /** (height, width) factors for the constant output sizes of resize ops (see `ConvertOptions.resizeScale`). */
+  resizeScale: readonly [number, number] = [1, 1];
 
   constructor(allNodes: readonly TfNode[]) {
     for (const node of allNodes) {

@@ -17,6 +17,12 @@ export const supportedOps: readonly string[] = [...new Set(['Const', 'Placeholde
 export interface ConvertOptions {
   /** Shapes for graph inputs whose declared shape has unknown (-1) dimensions, by input name. */
   inputShapes?: Record<string, number[]>;
+  /**
+   * Running a fully convolutional graph at another input size than it was exported with: its resize ops carry their
+   * output sizes as constants for the original size; these are multiplied by (height, width) factors — the new input
+   * size over the original — and must come out whole.
+   */
+  resizeScale?: [number, number];
   graphName?: string;
 }
 
@@ -41,6 +47,7 @@ export function convertTfjsGraph(model: TfjsModelJson, weights: ReadonlyMap<stri
   const outputRefs = graphOutputs(model, nodes);
   const order = topologicalOrder(outputRefs, byName);
   const context = new ConversionContext(nodes);
+  if (options.resizeScale) context.resizeScale = options.resizeScale;
   const inputs: OnnxValueInfo[] = [];
   const tfOpCounts: Record<string, number> = {};
 
@@ -86,7 +93,7 @@ export function convertTfjsGraph(model: TfjsModelJson, weights: ReadonlyMap<stri
     const value = context.asTensor(context.valueOf(ref), `${name}/constant`);
     const final: TensorValue = value.name === name ? value : (context.emit('Identity', [value.name], [], [{ name, dtype: value.dtype, shape: value.shape }])[0] as TensorValue);
     if (final.name !== name) throw new ModelConversionError(name, undefined, `output name ${name} is taken by another tensor`);
-    checkDeclaredShape(model, ref, final);
+    checkDeclaredShape(model, ref, final, options.resizeScale !== undefined);
     return { name, elementType: final.dtype, shape: final.shape };
   });
 
@@ -148,11 +155,12 @@ function placeholder(node: TfNode, context: ConversionContext, options: ConvertO
   return { kind: 'tensor', name, dtype: node.dataType('dtype', 'float32'), shape: [...shape] };
 }
 
-function checkDeclaredShape(model: TfjsModelJson, ref: TensorRef, value: TensorValue): void {
+/** The output shapes the model declares hold for its own input size: with `resizeScale` only the rank is checked. */
+function checkDeclaredShape(model: TfjsModelJson, ref: TensorRef, value: TensorValue, rankOnly: boolean): void {
   const info = Object.values(model.signature?.outputs ?? {}).find((entry) => parseTensorRef(entry.name)?.node === ref.node);
   const declared = shapeFromJson(info?.tensorShape);
   if (declared === undefined || declared.some((size) => size < 0)) return;
-  if (declared.length !== value.shape.length || declared.some((size, axis) => size !== value.shape[axis])) {
+  if (declared.length !== value.shape.length || (!rankOnly && declared.some((size, axis) => size !== value.shape[axis]))) {
     throw new ModelConversionError(ref.node, undefined, `converted output has shape [${value.shape}], the model declares [${declared}]`);
   }
 }

@@ -252,8 +252,10 @@ const pad: OpTranslator = (node, context) => {
 const resizeBilinear: OpTranslator = (node, context) => {
   const input = context.tensor(node, 0);
   requireRank4(node, input);
-  const size = Array.from(context.constant(node, 1, 'the output size').data as ArrayLike<number>);
-  if (size.length !== 2) throw node.fail(`size must hold [height, width], got [${size}]`);
+  const declared = Array.from(context.constant(node, 1, 'the output size').data as ArrayLike<number>);
+  if (declared.length !== 2) throw node.fail(`size must hold [height, width], got [${declared}]`);
+  const size = declared.map((s, axis) => s * context.resizeScale[axis]!);
+  if (!size.every((s) => Number.isInteger(s) && s >= 1)) throw node.fail(`output size [${declared}] scaled by [${context.resizeScale}] is [${size}], not whole`);
   const alignCorners = node.bool('align_corners', false);
   const halfPixel = node.bool('half_pixel_centers', false);
   if (alignCorners && halfPixel) throw node.fail('align_corners and half_pixel_centers cannot both be set');

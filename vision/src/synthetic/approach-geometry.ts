@@ -78,7 +78,8 @@ export interface VehiclePlacement {
 /**
  * Lateral position of a vehicle in its lane: the lane's middle for whole-lane vehicles, the middle of its column for
  * motorbikes (column 0 on the kerb side), with a small per-vehicle offset and heading wobble so that queues do not
- * look machine-made. Deterministic in (vehicle id, seed).
+ * look machine-made, plus the vehicle's `lateralOffsetM` while it drifts over after a lane change. Deterministic in
+ * (vehicle id, seed).
  */
 export interface HeadingWobble {
   /** Largest heading offset of motorbikes (rad). */
@@ -99,12 +100,12 @@ export function placeVehicle(view: Pick<ApproachView, 'lanes'>, vehicle: Approac
   const turn = random() * 2 - 1;
   if (vehicle.column < 0 || vehicle.columns <= 1) {
     const room = Math.max(0, (width - widthOf(vehicle)) / 2 - 0.25);
-    return { x: (span.left + span.right) / 2 + wobble * Math.min(0.3, room), y: vehicle.distanceM, yaw: turn * wobbleMax.other };
+    return { x: (span.left + span.right) / 2 + wobble * Math.min(0.3, room) + (vehicle.lateralOffsetM ?? 0), y: vehicle.distanceM, yaw: turn * wobbleMax.other };
   }
   const columnWidth = width / vehicle.columns;
   const column = Math.min(Math.max(vehicle.column, 0), vehicle.columns - 1);
   const middle = span.right - (column + 0.5) * columnWidth;
-  return { x: middle + wobble * Math.max(0, columnWidth / 2 - 0.45), y: vehicle.distanceM, yaw: turn * wobbleMax.motorbike };
+  return { x: middle + wobble * Math.max(0, columnWidth / 2 - 0.45) + (vehicle.lateralOffsetM ?? 0), y: vehicle.distanceM, yaw: turn * wobbleMax.motorbike };
 }
 
 /** Body width (m) by class, before per-vehicle variation. */

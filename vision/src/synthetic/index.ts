@@ -7,3 +7,4 @@ export { calibrationPoints, syntheticCameraConfig } from './camera-config.ts';
 export type { SyntheticCameraIds } from './camera-config.ts';
 export { renderApproach } from './render-approach.ts';
 export type { RenderOptions, RenderedFrame, RgbFrame, TruthObject } from './render-approach.ts';
+export { DEFAULT_LATERAL_SPEEDS, LaneChangeSmoother, type LateralSpeeds } from './lane-change-smoother.ts';

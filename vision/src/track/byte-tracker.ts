@@ -45,6 +45,14 @@ export interface ByteTrackerOptions {
   fuseScore?: boolean;
   /** Persons and vehicles never match each other (true). */
   separatePersons?: boolean;
+  /**
+   * Buffered IoU (C-BIoU, Yang et al. 2023): both boxes are widened by this share of their width and height on every
+   * side before the IoU of the first and second associations (0 = plain IoU). Low frame rates move a vehicle near the
+   * camera by half its length between frames; plain IoU then finds no overlap and the track breaks.
+   */
+  matchBuffer?: number;
+  /** The same for unconfirmed tracks, which have no velocity yet to predict with (default: `matchBuffer`). */
+  unconfirmedMatchBuffer?: number;
 }
 
 /** A confirmed track as the tracker reports it. */
@@ -65,6 +73,8 @@ export interface TrackedObject {
   firstFrame: number;
   /** Kalman velocity of the box centre, pixels per frame. */
   velocityPxPerFrame: [number, number];
+  /** The box of the last detection matched to the track (the Kalman `box` lags a vehicle that speeds up). */
+  detectedBox: Box;
 }
 
 interface InternalTrack {
@@ -78,6 +88,7 @@ interface InternalTrack {
   score: number;
   firstFrame: number;
   lastSeenFrame: number;
+  detectedBox: Box;
   hits: number;
 }
 
@@ -91,6 +102,8 @@ const defaults: Required<ByteTrackerOptions> = {
   maxLostFrames: 30,
   fuseScore: true,
   separatePersons: true,
+  matchBuffer: 0,
+  unconfirmedMatchBuffer: Number.NaN,
 };
 
 /** IoU above which a lost track duplicates a tracked one (ByteTrack: IoU distance below 0.15). */
@@ -103,7 +116,9 @@ export class ByteTracker {
   private tracks: InternalTrack[] = [];
 
   constructor(options: ByteTrackerOptions = {}) {
-    this.options = verifyTrackerOptions({ ...defaults, ...stripUndefined(options) });
+    const merged = { ...defaults, ...stripUndefined(options) };
+    if (Number.isNaN(merged.unconfirmedMatchBuffer)) merged.unconfirmedMatchBuffer = merged.matchBuffer;
+    this.options = verifyTrackerOptions(merged);
   }
 
   /** Frames seen so far. */
@@ -124,18 +139,18 @@ export class ByteTracker {
     for (const track of pool) track.kalman = predictKalmanState(track.kalman, track.state !== 'tracked');
 
     // 1. high-score detections against tracked and lost tracks
-    const first = this.associate(pool, high, options.firstMatchMaxCost, options.fuseScore);
+    const first = this.associate(pool, high, options.firstMatchMaxCost, options.fuseScore, options.matchBuffer);
     for (const [t, d] of first.matches) this.absorb(pool[t]!, high[d]!);
 
     // 2. low-score detections against tracks that were tracked until now
     const stillTracked = first.unmatchedRows.map((t) => pool[t]!).filter((t) => t.state === 'tracked');
-    const second = this.associate(stillTracked, low, options.secondMatchMaxCost, false);
+    const second = this.associate(stillTracked, low, options.secondMatchMaxCost, false, options.matchBuffer);
     for (const [t, d] of second.matches) this.absorb(stillTracked[t]!, low[d]!);
     for (const t of second.unmatchedRows) stillTracked[t]!.state = 'lost';
 
     // 3. unconfirmed tracks against the remaining high-score detections
     const remainingHigh = first.unmatchedColumns.map((d) => high[d]!);
-    const third = this.associate(unconfirmed, remainingHigh, options.unconfirmedMatchMaxCost, options.fuseScore);
+    const third = this.associate(unconfirmed, remainingHigh, options.unconfirmedMatchMaxCost, options.fuseScore, options.unconfirmedMatchBuffer);
     const removed = new Set<InternalTrack>();
     for (const [t, d] of third.matches) this.absorb(unconfirmed[t]!, remainingHigh[d]!);
     for (const t of third.unmatchedRows) removed.add(unconfirmed[t]!);
@@ -163,12 +178,13 @@ export class ByteTracker {
     return this.tracks.filter((t) => t.confirmed && this.frame - t.lastSeenFrame <= maxFramesLost).map((t) => this.view(t));
   }
 
-  private associate(tracks: readonly InternalTrack[], detections: readonly Detection[], maxCost: number, fuseScore: boolean) {
+  private associate(tracks: readonly InternalTrack[], detections: readonly Detection[], maxCost: number, fuseScore: boolean, buffer: number) {
+    const detectionBoxes = detections.map((d) => bufferBox(d.box, buffer));
     const cost = tracks.map((track) => {
-      const box = stateToBox(track.kalman);
-      return detections.map((detection) => {
+      const box = bufferBox(stateToBox(track.kalman), buffer);
+      return detections.map((detection, i) => {
         if (this.options.separatePersons && groupOf(detection.class) !== track.group) return Number.POSITIVE_INFINITY;
-        const iou = intersectionOverUnion(box, detection.box);
+        const iou = intersectionOverUnion(box, detectionBoxes[i]!);
         return 1 - (fuseScore ? iou * detection.score : iou);
       });
     });
@@ -179,6 +195,7 @@ export class ByteTracker {
     track.kalman = updateKalmanState(track.kalman, boxToMeasurement(detection.box));
     track.state = 'tracked';
     track.lastSeenFrame = this.frame;
+    track.detectedBox = detection.box;
     track.score = detection.score;
     track.hits++;
     track.votes.add(detection.class, detection.score);
@@ -196,6 +213,7 @@ export class ByteTracker {
       score: detection.score,
       firstFrame: this.frame,
       lastSeenFrame: this.frame,
+      detectedBox: detection.box,
       hits: 1,
     };
     track.votes.add(detection.class, detection.score);
@@ -233,6 +251,7 @@ export class ByteTracker {
       hits: track.hits,
       firstFrame: track.firstFrame,
       velocityPxPerFrame: [mean[4]!, mean[5]!],
+      detectedBox: track.detectedBox,
     };
   }
 }
@@ -250,8 +269,19 @@ export function verifyTrackerOptions(options: Required<ByteTrackerOptions>): Req
   }
   if (options.lowScoreThreshold > options.highScoreThreshold) fail('lowScoreThreshold', `must not exceed highScoreThreshold (${options.highScoreThreshold})`);
   if (options.newTrackScoreThreshold < options.highScoreThreshold) fail('newTrackScoreThreshold', `must be at least highScoreThreshold (${options.highScoreThreshold}): only high-score detections start tracks`);
+  for (const field of ['matchBuffer', 'unconfirmedMatchBuffer'] as const) {
+    if (!(options[field] >= 0 && options[field] <= 2)) fail(field, 'must be a share of the box size between 0 and 2');
+  }
   if (!(Number.isInteger(options.maxLostFrames) && options.maxLostFrames >= 0)) fail('maxLostFrames', 'must be a whole number of frames, 0 or more');
   return options;
+}
+
+/** The box widened by `share` of its width and height on every side. */
+function bufferBox(box: Box, share: number): Box {
+  if (share === 0) return box;
+  const bw = (box[2] - box[0]) * share;
+  const bh = (box[3] - box[1]) * share;
+  return [box[0] - bw, box[1] - bh, box[2] + bw, box[3] + bh];
 }
 
 function groupOf(detectionClass: DetectionClass): 'person' | 'vehicle' {

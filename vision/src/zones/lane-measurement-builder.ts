@@ -140,7 +140,11 @@ export class LaneMeasurementBuilder {
     if (vehicleClass === undefined) return undefined;
     const contact = groundContactPoint(track.box);
     // a (predicted) box whose bottom has left the picture is a vehicle that has driven out of view
-    if (contact[0] < 0 || contact[0] > this.camera.width || contact[1] < 0 || contact[1] > this.camera.height) return undefined;
+    if (contact[0] < 0 || contact[0] > this.camera.width || contact[1] < 0) return undefined;
+    if (contact[1] > this.camera.height) {
+      this.leftAtBottom(track, contact[0], vehicleClass);
+      return undefined;
+    }
     if (!this.projection.seesGround(contact)) return undefined;
     const [x, y] = this.projection.imageToGround(contact);
     if (!Number.isFinite(x) || !Number.isFinite(y)) return undefined;
@@ -166,6 +170,22 @@ export class LaneMeasurementBuilder {
       speedMps: groundSpeedMps(memory.history, this.speedWindowMs / 2),
       laneZoneIndex: memory.laneZoneIndex,
     };
+  }
+
+  /**
+   * A known track whose ground contact has left the picture at the bottom is at least as far downstream as the
+   * bottom row's ground there: count lines it had not yet been counted at but lies beyond (a fast vehicle near the
+   * camera may be seen upstream of a line in one frame and below the picture in the next).
+   */
+  private leftAtBottom(track: TrackInFrame, x: number, vehicleClass: VehicleClassName): void {
+    const memory = this.memory.get(track.id);
+    if (memory === undefined) return;
+    const edge: [number, number] = [x, this.camera.height];
+    if (!this.projection.seesGround(edge)) return;
+    const y = this.projection.imageToGround(edge)[1];
+    if (!Number.isFinite(y)) return;
+    const crossed = this.counter.update(track.id, y);
+    if (crossed.includes(0) && memory.laneZoneIndex !== undefined) this.crossings[memory.laneZoneIndex]![vehicleClass]++;
   }
 
   private emit(timeMs: number): LaneMeasurement[] {

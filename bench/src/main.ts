@@ -83,6 +83,9 @@ if (want('detector')) {
   const run = await detectorLatency();
   console.log(`inference p50 ${percentile(run.inferenceMs, 0.5).toFixed(1)} ms, p99 ${percentile(run.inferenceMs, 0.99).toFixed(1)} ms; with pre/post-processing p50 ${percentile(run.totalMs, 0.5).toFixed(1)} ms`);
   row('vehicle detector inference, 416 px, 1 thread (ms)', run.inferenceMs, budget('detector-inference'), `${run.frameSize} frame scaled to 416; with scaling, decode and NMS p50 ${percentile(run.totalMs, 0.5).toFixed(1)} ms, p99 ${percentile(run.totalMs, 0.99).toFixed(1)} ms`);
+  const wide = await detectorLatency(300, 20, [576, 320]);
+  console.log(`576x320 (the pilot cameras' model): inference p50 ${percentile(wide.inferenceMs, 0.5).toFixed(1)} ms, p99 ${percentile(wide.inferenceMs, 0.99).toFixed(1)} ms`);
+  row('vehicle detector inference, 576x320 (16:9 cameras), 1 thread (ms)', wide.inferenceMs, budget('detector-inference'), `${wide.frameSize} frame scaled into 576x320; with scaling, decode and NMS p50 ${percentile(wide.totalMs, 0.5).toFixed(1)} ms, p99 ${percentile(wide.totalMs, 0.99).toFixed(1)} ms`);
 }
 
 if (want('vision-pipeline')) {

@@ -153,25 +153,22 @@ describe('lane measurement builder', () => {
     expect(first.occupancy).toBeCloseTo(1.9 / 2 / 60, 6); // a motorbike covers half the lane's width
   });
 
-  it('counts a fast vehicle seen upstream of the line in one frame and gone below the picture in the next, once', () => {
+  it('never counts a track while it is only predicted (not detected), and counts it once it is seen past the line', () => {
     const builder = new LaneMeasurementBuilder({ camera: cameraConfig, countMarginM: 0.5 });
-    let belowM = 0; // the first front position whose box bottom is below the picture
-    while (boxOf('car', laneCentre(1), belowM)[3] <= IMAGE_HEIGHT) belowM -= 0.5;
-    const frames: Array<[number, number | undefined]> = [
-      [0, 4],
-      [200, belowM], // the vehicle (id 1) from 4 m upstream to below the picture in 0.2 s
-      [400, belowM - 2],
-      [600, undefined],
+    const frames: Array<[number, number, boolean]> = [
+      [0, 4, true],
+      [200, -2, false], // track 1 predicted past the line: not counted (another track may have taken the vehicle over)
+      [400, -4, false],
+      [1200, 5, true],
+      [1400, -1, true], // track 1 seen past the line: counted now
     ];
     const out: LaneMeasurement[] = [];
-    for (const [t, front] of frames) {
-      const tracks: TrackInFrame[] = front === undefined ? [] : [{ id: 1, class: 'car', box: boxOf('car', laneCentre(1), front) }];
-      tracks.push({ id: 2, class: 'car', box: boxOf('car', laneCentre(2), belowM - t / 100) }); // only ever seen below the picture
-      out.push(...builder.observe(t, tracks));
+    for (const [t, front, observed] of frames) {
+      out.push(...builder.observe(t, [{ id: 1, class: 'car', box: boxOf('car', laneCentre(1), front), observed }, { id: 2, class: 'car', box: boxOf('car', laneCentre(2), 6 - t / 100), observed: false }]));
     }
-    out.push(...builder.observe(1000, []));
-    expect(out.filter((m) => m.laneIndex === 1).map((m) => m.countByClass.car)).toEqual([1]);
-    expect(out.filter((m) => m.laneIndex === 2).map((m) => m.count)).toEqual([0]);
+    out.push(...builder.observe(2000, []));
+    expect(out.filter((m) => m.laneIndex === 1).map((m) => m.countByClass.car)).toEqual([0, 1]);
+    expect(out.filter((m) => m.laneIndex === 2).map((m) => m.count)).toEqual([0, 0]); // only ever predicted
   });
 
   it('emits on whole intervals, catches up over a gap with empty counts and refuses time going back', () => {

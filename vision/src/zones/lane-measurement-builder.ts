@@ -42,6 +42,12 @@ export interface TrackInFrame {
   class: DetectionClass;
   /** Frame pixels. */
   box: Box;
+  /**
+   * False for a track not detected in this frame (its box a prediction): it still takes its place in the queue, but
+   * never counts — a track lost upstream while a new one took over the vehicle would otherwise be counted again as
+   * its prediction drives on over the line. Default true.
+   */
+  observed?: boolean;
 }
 
 /** A vehicle as the builder placed it in the latest frame. */
@@ -140,11 +146,7 @@ export class LaneMeasurementBuilder {
     if (vehicleClass === undefined) return undefined;
     const contact = groundContactPoint(track.box);
     // a (predicted) box whose bottom has left the picture is a vehicle that has driven out of view
-    if (contact[0] < 0 || contact[0] > this.camera.width || contact[1] < 0) return undefined;
-    if (contact[1] > this.camera.height) {
-      this.leftAtBottom(track, contact[0], vehicleClass);
-      return undefined;
-    }
+    if (contact[0] < 0 || contact[0] > this.camera.width || contact[1] < 0 || contact[1] > this.camera.height) return undefined;
     if (!this.projection.seesGround(contact)) return undefined;
     const [x, y] = this.projection.imageToGround(contact);
     if (!Number.isFinite(x) || !Number.isFinite(y)) return undefined;
@@ -159,7 +161,7 @@ export class LaneMeasurementBuilder {
     memory.history.push({ timeMs, x, y });
     while (memory.history.length > 0 && timeMs - memory.history[0]!.timeMs > this.speedWindowMs) memory.history.shift();
 
-    const crossed = this.counter.update(track.id, y);
+    const crossed = track.observed === false ? [] : this.counter.update(track.id, y);
     if (crossed.includes(0) && memory.laneZoneIndex !== undefined) this.crossings[memory.laneZoneIndex]![vehicleClass]++;
 
     return {
@@ -170,22 +172,6 @@ export class LaneMeasurementBuilder {
       speedMps: groundSpeedMps(memory.history, this.speedWindowMs / 2),
       laneZoneIndex: memory.laneZoneIndex,
     };
-  }
-
-  /**
-   * A known track whose ground contact has left the picture at the bottom is at least as far downstream as the
-   * bottom row's ground there: count lines it had not yet been counted at but lies beyond (a fast vehicle near the
-   * camera may be seen upstream of a line in one frame and below the picture in the next).
-   */
-  private leftAtBottom(track: TrackInFrame, x: number, vehicleClass: VehicleClassName): void {
-    const memory = this.memory.get(track.id);
-    if (memory === undefined) return;
-    const edge: [number, number] = [x, this.camera.height];
-    if (!this.projection.seesGround(edge)) return;
-    const y = this.projection.imageToGround(edge)[1];
-    if (!Number.isFinite(y)) return;
-    const crossed = this.counter.update(track.id, y);
-    if (crossed.includes(0) && memory.laneZoneIndex !== undefined) this.crossings[memory.laneZoneIndex]![vehicleClass]++;
   }
 
   private emit(timeMs: number): LaneMeasurement[] {

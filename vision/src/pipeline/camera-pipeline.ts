@@ -40,7 +40,7 @@ const LOW_SCORE = 0.1;
 const FUSE_SCORE = false;
 const MATCH_BUFFER = 0.3;
 const UNCONFIRMED_BUFFER = 0.5;
-/** Tracks lost for up to this many frames still count where they were predicted (a vehicle briefly hidden). */
+/** Tracks lost for up to this many frames keep their predicted place in queues (a vehicle briefly hidden); they never count. */
 const KEEP_LOST_FRAMES = 10;
 
 /**

@@ -1,6 +1,6 @@
 import type { LaneMeasurement } from '@greenwave/contracts';
 import { type TwinCamera, TwinCameras } from '@greenwave/cli';
-import { Twin, loadScenario, readJunction } from '@greenwave/simulator';
+import { Twin, loadScenario, readJunction, viewApproach } from '@greenwave/simulator';
 import type { Detection, TruthObject } from '@greenwave/vision';
 
 export interface DetectionTally {
@@ -17,7 +17,10 @@ export interface DetectionTally {
 
 export interface LaneResult {
   lane: string;
+  /** Vehicles the twin moved across the camera's count line (the same line the camera counts at). */
   truthCount: number;
+  /** The twin's own stop-line count (its perfect camera), for reference: it differs by the vehicles between the lines at the window's ends. */
+  stopLineCount: number;
   visionCount: number;
   /** Lane-seconds with a queue in truth or vision, and those within ±15% or ±1 vehicle. */
   queueSeconds: number;
@@ -99,9 +102,10 @@ export function tallyFrame(tally: DetectionTally, truth: readonly TruthObject[],
 
 /**
  * The full camera path on one junction of danang at the morning peak: a synthetic camera on each inbound approach,
- * rendered from the twin at `fps`, NanoDet -> ByteTrack -> per-lane measurements, against the twin's perfect camera
- * (the ground truth) each second: detection recall by class and size, stop-line counts per lane over the run, queue
- * length per lane-second. The junction's signals run its stored plan (the cabinet's fixed mode).
+ * rendered from the twin at `fps`, NanoDet -> ByteTrack -> per-lane measurements, against the twin's ground truth each
+ * second: detection recall by class and size, counts per lane over the run (against the twin's vehicles crossing the
+ * camera's count line, and the twin's stop-line count for reference), queue length per lane-second (the perfect
+ * camera's). The junction's signals run its stored plan (the cabinet's fixed mode).
  */
 export async function visionAccuracy(options: { junctionId: string; durationS?: number; fps?: number; warmupS?: number; scenario?: string; onProgress?: (s: number, total: number) => void }): Promise<VisionAccuracyRun> {
   const durationS = options.durationS ?? 300;
@@ -116,24 +120,45 @@ export async function visionAccuracy(options: { junctionId: string; durationS?: 
   const onFrame = (camera: TwinCamera, truth: readonly TruthObject[]) => tallyFrame(tally, truth, camera.pipeline.lastDetections, operating, camera.config.zoneLengthM);
   const cameras = await TwinCameras.create(twin, [junction.id], { fps, onFrame });
   const lanes = new Map<string, LaneResult>();
-  const lane = (m: LaneMeasurement) => {
+  const lane = (m: Pick<LaneMeasurement, 'approachId' | 'laneIndex'>) => {
     const key = `${m.approachId}/${m.laneIndex}`;
     let r = lanes.get(key);
-    if (!r) lanes.set(key, (r = { lane: key, truthCount: 0, visionCount: 0, queueSeconds: 0, queueWithin: 0, queueAbsErrVeh: 0, queueAbsErrM: 0 }));
+    if (!r) lanes.set(key, (r = { lane: key, truthCount: 0, stopLineCount: 0, visionCount: 0, queueSeconds: 0, queueWithin: 0, queueAbsErrVeh: 0, queueAbsErrM: 0 }));
     return r;
+  };
+  // the twin's vehicles crossing each camera's count line, second by second (in its lane at the crossing)
+  const lastSeen = new Map<string, Map<number, { distanceM: number; speedMps: number; laneIndex: number }>>();
+  const countLineCrossings = () => {
+    for (const camera of cameras.cameras) {
+      const lineM = camera.config.countLines[0]?.groundY ?? 0;
+      const before = lastSeen.get(camera.approachId);
+      const now = new Map(viewApproach(junction, camera.approachId, twin.simS).vehicles.map((v) => [v.id, { distanceM: v.distanceM, speedMps: v.speedMps, laneIndex: v.laneIndex }]));
+      if (before) {
+        for (const [id, was] of before) {
+          if (was.distanceM <= lineM) continue;
+          const is = now.get(id);
+          // gone from the view (beyond its 15 m past the stop line) within a second of reaching the line: crossed it
+          const crossed = is ? is.distanceM <= lineM : was.distanceM - Math.max(was.speedMps, 1) * 1 <= lineM + 1;
+          if (crossed) lane({ approachId: camera.approachId, laneIndex: was.laneIndex }).truthCount++;
+        }
+      }
+      lastSeen.set(camera.approachId, now);
+    }
   };
   const started = performance.now();
   readJunction(junction, twin.simS * 1000, 1); // counts from here on
+  countLineCrossings();
   try {
     for (let s = 1; s <= durationS; s++) {
       twin.step();
       await cameras.processSecond();
+      countLineCrossings();
       const truth = readJunction(junction, twin.simS * 1000, 1);
       const measured = new Map(cameras.cameras.flatMap((c) => c.pipeline.take()).map((m) => [`${m.approachId}/${m.laneIndex}`, m]));
       for (const t of truth) {
         const r = lane(t);
         const m = measured.get(r.lane);
-        r.truthCount += t.count;
+        r.stopLineCount += t.count;
         r.visionCount += m?.count ?? 0;
         const mv = m?.queueVehicles ?? 0;
         const mm = m?.queueLengthM ?? 0;

@@ -17,4 +17,4 @@ export { signalEvents } from './agent/signal-events.ts';
 export type { DerivedEvent } from './agent/signal-events.ts';
 export { signalFromReading } from './agent/signal-reading.ts';
 export { AgentHost, quantile } from './agent/agent-host.ts';
-export { VisionMeasurementSource } from './agent/vision-source.ts';
+export { type CameraFeed, VisionMeasurementSource, pipelineFeed } from './agent/vision-source.ts';

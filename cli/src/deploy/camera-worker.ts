@@ -1,6 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import type { ApproachView, CameraConfig, LaneMeasurement } from '@greenwave/contracts';
-import type { MeasurementSource } from '@greenwave/edge-agent';
+import { type CameraFeed, type MeasurementSource, VisionMeasurementSource } from '@greenwave/edge-agent';
 import { type RtJunction, type Twin, readJunction, viewApproach } from '@greenwave/simulator';
 import { type CameraHealth, type SyntheticCamera, accumulateLane } from '@greenwave/vision';
 import { pilotCameras } from './pilot-camera.ts';
@@ -63,21 +63,19 @@ export class CameraWorker {
 
   /** An agent's source for a junction: camera approaches from the worker, the others from the perfect feed. */
   sourceFor(junction: RtJunction): MeasurementSource {
-    const cameras = this.setup.cameras.filter((c) => c.junctionId === junction.id);
-    const covered = new Set(cameras.map((c) => c.approachId));
-    return {
-      read: (timeMs) => {
-        const out = readJunction(junction, timeMs, 1).filter((m) => !covered.has(m.approachId));
-        for (const c of cameras) {
+    const feeds: CameraFeed[] = this.setup.cameras
+      .filter((c) => c.junctionId === junction.id)
+      .map((c) => ({
+        cameraId: c.id,
+        approachId: c.approachId,
+        take: () => {
           const measured = this.pending.get(c.id);
           this.pending.delete(c.id);
-          if (!measured || !this.healthOf(c.id).ok) continue;
-          for (const m of measured.values()) out.push({ ...m, timeMs });
-        }
-        return out;
-      },
-      cameraHealth: () => cameras.map((c) => ({ cameraId: c.id, approachId: c.approachId, ...this.healthOf(c.id) })),
-    };
+          return [...(measured?.values() ?? [])];
+        },
+        health: () => this.healthOf(c.id),
+      }));
+    return new VisionMeasurementSource(feeds, { read: (timeMs) => readJunction(junction, timeMs, 1) });
   }
 
   async close(): Promise<void> {

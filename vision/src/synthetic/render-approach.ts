@@ -71,11 +71,6 @@ export interface RenderedFrame {
 const LIGHT: Vec3 = normalise([0.35, -0.45, 0.82]);
 const AMBIENT = 0.52;
 const DIFFUSE = 0.5;
-/**
- * Paint reflects the sky: faces turned up gain this much light on top of their shading (a black roof or bonnet in
- * daylight looks dark grey, not black. Hà Huy Tập, 150 frames: car recall 82.5% -> 85.0%, motorbike 44.3% -> 45.6%).
- */
-const SKY_REFLECTION: Rgb = [34, 38, 44];
 const SHADOW_DARKNESS = 0.55;
 
 function normalise(v: Vec3): Vec3 {
@@ -406,8 +401,7 @@ function drawPart(raster: Raster, cam: PinholeCamera, p: Placed, part: Part, geo
 
 function drawFace(raster: Raster, cam: PinholeCamera, face: Face, poly: readonly [number, number][], pts: Vec3[] | null, nx: number, ny: number, nz: number, id: number): void {
   const light = AMBIENT + DIFFUSE * Math.max(0, nx * LIGHT[0] + ny * LIGHT[1] + nz * LIGHT[2]);
-  const sky = Math.max(0, nz);
-  const shade = (c: Rgb, on: boolean): Rgb => (on ? [Math.min(255, c[0] * light + SKY_REFLECTION[0] * sky), Math.min(255, c[1] * light + SKY_REFLECTION[1] * sky), Math.min(255, c[2] * light + SKY_REFLECTION[2] * sky)] : c);
+  const shade = (c: Rgb, on: boolean): Rgb => (on ? [c[0] * light, c[1] * light, c[2] * light] : c);
   const on = face.shaded ?? true;
   raster.fill(poly, shade(face.colour, on), id, 1, face.bottom ? shade(face.bottom, on) : undefined);
   if (!pts || pts.length !== 4 || polygonArea(poly) < 6) return;

@@ -260,6 +260,31 @@ describe('count line crossings', () => {
   });
 });
 
+describe('count line crossings confirmed by two observations in a row', () => {
+  it('never counts a standing track whose position flickers between two places on either side of the line (property)', () => {
+    fc.assert(
+      fc.property(fc.double({ min: 0.6, max: 3, noNaN: true }), fc.double({ min: 0.1, max: 3, noNaN: true }), fc.array(fc.boolean(), { minLength: 2, maxLength: 200 }), (downstreamM, upstreamM, pattern) => {
+        const counter = new CountLineCrossings([{ name: 'count line', groundY: 3 }], { marginM: 0.5, confirmObservations: 2 });
+        // upstream runs of any length, the downstream place never twice in a row
+        let previousDown = false;
+        for (const up of pattern) {
+          const down = !up && !previousDown;
+          expect(counter.update(1, down ? 3 - downstreamM : 3 + upstreamM)).toEqual([]);
+          previousDown = down;
+        }
+      }),
+    );
+  });
+
+  it('counts a vehicle seen twice upstream and then twice past the line, once', () => {
+    const counter = new CountLineCrossings([{ name: 'count line', groundY: 3 }], { marginM: 0.5, confirmObservations: 2 });
+    expect([6, 4.2, 2, 0.2, -1, -2.5].map((y) => counter.update(1, y))).toEqual([[], [], [], [0], [], []]);
+    // one observation upstream is not enough to arm
+    expect([3.5, 1, -1].map((y) => counter.update(2, y))).toEqual([[], [], []]);
+    expect(() => new CountLineCrossings([], { confirmObservations: 0 })).toThrow(/confirmObservations/);
+  });
+});
+
 describe('stop-line queue', () => {
   const car = (frontM: number, speedMps: number | null = 0) => ({ frontM, lengthM: 4.5, pcu: 1, speedMps });
   const motorbike = (frontM: number, speedMps = 0) => ({ frontM, lengthM: 1.9, pcu: 0.3, speedMps });

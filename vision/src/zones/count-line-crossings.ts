@@ -5,6 +5,12 @@ export interface CountLineCrossingsOptions {
    * upstream by any amount arms it: the first vehicle of a queue waits a few decimetres before the stop line.
    */
   marginM?: number;
+  /**
+   * Observations in a row a track must make upstream of the line to arm, and beyond `line − margin` to count
+   * (default 1). 2 keeps a queued vehicle whose detected box flickers between two shapes (a motorbike seen whole in
+   * one frame, only its rider the next: 1.6 m apart on the ground) from counting at the flicker.
+   */
+  confirmObservations?: number;
 }
 
 /** A count line by its ground position (m upstream of the stop line); the shape of `countLines` in the camera config. */
@@ -14,9 +20,12 @@ export interface CountLineAt {
 }
 
 interface LineProgress {
-  /** Seen upstream of the line. */
+  /** Seen upstream of the line (`confirmObservations` times in a row). */
   armed: boolean;
   counted: boolean;
+  /** Current run of observations upstream of the line, and beyond line − margin. */
+  upstreamRun: number;
+  beyondRun: number;
 }
 
 /**
@@ -26,6 +35,7 @@ interface LineProgress {
  */
 export class CountLineCrossings {
   readonly marginM: number;
+  readonly confirmObservations: number;
   private readonly progress = new Map<number, LineProgress[]>();
 
   constructor(
@@ -34,6 +44,8 @@ export class CountLineCrossings {
   ) {
     this.marginM = options.marginM ?? 1;
     if (!(this.marginM >= 0) || !Number.isFinite(this.marginM)) throw new RangeError(`count line margin must be a finite number of metres >= 0, got ${this.marginM}`);
+    this.confirmObservations = options.confirmObservations ?? 1;
+    if (!(Number.isInteger(this.confirmObservations) && this.confirmObservations >= 1)) throw new RangeError(`count line confirmObservations must be a whole number >= 1, got ${this.confirmObservations}`);
   }
 
   /** Feeds a track's current ground y (m upstream of the stop line); returns the indices of the lines it crossed now. */
@@ -41,15 +53,17 @@ export class CountLineCrossings {
     if (!Number.isFinite(groundY)) return [];
     let lines = this.progress.get(trackId);
     if (lines === undefined) {
-      lines = this.lines.map(() => ({ armed: false, counted: false }));
+      lines = this.lines.map(() => ({ armed: false, counted: false, upstreamRun: 0, beyondRun: 0 }));
       this.progress.set(trackId, lines);
     }
     const crossed: number[] = [];
     this.lines.forEach((line, i) => {
       const state = lines[i]!;
       if (state.counted) return;
-      if (groundY > line.groundY) state.armed = true;
-      else if (state.armed && groundY < line.groundY - this.marginM) {
+      state.upstreamRun = groundY > line.groundY ? state.upstreamRun + 1 : 0;
+      state.beyondRun = groundY < line.groundY - this.marginM ? state.beyondRun + 1 : 0;
+      if (state.upstreamRun >= this.confirmObservations) state.armed = true;
+      else if (state.armed && state.beyondRun >= this.confirmObservations) {
         state.counted = true;
         crossed.push(i);
       }

@@ -268,7 +268,7 @@ describe('count line crossings confirmed by two observations in a row', () => {
         // upstream runs of any length, the downstream place never twice in a row
         let previousDown = false;
         for (const up of pattern) {
-          const down = !up && !previousDown;
+          const down: boolean = !up && !previousDown;
           expect(counter.update(1, down ? 3 - downstreamM : 3 + upstreamM)).toEqual([]);
           previousDown = down;
         }

@@ -183,13 +183,30 @@ export async function commission(options: CommissionOptions): Promise<Commission
   };
 }
 
-interface Interval {
+export interface Interval {
   phase: number;
   kind: 'green' | 'yellow' | 'red-clearance';
+  /** Cabinet clock of the first reading that showed the interval, and of the reading before it. */
   startS: number;
+  startAfterS: number;
+  /** ... of the first reading that no longer showed it, and of the reading before it (the last that did). */
   endS: number | null;
+  endAfterS: number | null;
   /** Already showing when the walk began: its start was not seen, so it is not measured. */
   preexisting: boolean;
+}
+
+/**
+ * How long an interval lasted, as far as the readings can tell: it began between two readings and ended between two,
+ * so its length lies between `min` and `max` (a slow reading widens the range instead of failing a good cabinet).
+ */
+export function durationRange(i: Pick<Interval, 'startS' | 'startAfterS' | 'endS' | 'endAfterS'>): { min: number; max: number; seen: number } {
+  return { min: Math.max(0, i.endAfterS! - i.startS), max: i.endS! - i.startAfterS, seen: i.endS! - i.startS };
+}
+
+/** Whether `configured` is within `tolerance` of some duration the readings allow. */
+export function withinRange(range: { min: number; max: number }, configured: number, tolerance: number): boolean {
+  return configured >= range.min - tolerance && configured <= range.max + tolerance;
 }
 
 /** Requests every phase in turn and measures, on the cabinet's clock, how long its intervals really lasted. */
@@ -205,7 +222,10 @@ async function phaseWalk(options: CommissionOptions, tolerance: number, pollMs: 
   const intervals: Interval[] = [];
   const open = new Map<string, Interval>();
   let first = true;
+  let previousClockS: number | null = null;
   const record = (s: CabinetStatusReading) => {
+    const beforeS = previousClockS ?? s.clockS;
+    previousClockS = s.clockS;
     const active: [number, Interval['kind']][] = [
       ...s.greens.map((p): [number, Interval['kind']] => [p, 'green']),
       ...s.yellows.map((p): [number, Interval['kind']] => [p, 'yellow']),
@@ -215,13 +235,14 @@ async function phaseWalk(options: CommissionOptions, tolerance: number, pollMs: 
     for (const [key, interval] of open) {
       if (!keys.has(key)) {
         interval.endS = s.clockS;
+        interval.endAfterS = beforeS;
         open.delete(key);
       }
     }
     for (const [p, k] of active) {
       const key = `${p}:${k}`;
       if (!open.has(key)) {
-        const interval: Interval = { phase: p, kind: k, startS: s.clockS, endS: null, preexisting: first };
+        const interval: Interval = { phase: p, kind: k, startS: s.clockS, startAfterS: beforeS, endS: null, endAfterS: null, preexisting: first };
         open.set(key, interval);
         intervals.push(interval);
       }
@@ -270,13 +291,15 @@ async function phaseWalk(options: CommissionOptions, tolerance: number, pollMs: 
       d.push(`phase ${phase}: did not see green then yellow`);
       continue;
     }
-    const g = green.endS! - green.startS;
-    const y = yellow.endS! - yellow.startS;
-    const r = red ? red.endS! - red.startS : 0;
+    const gr = durationRange(green);
+    const yr = durationRange(yellow);
+    const rr = red ? durationRange(red) : { min: 0, max: 0, seen: 0 };
+    const [g, y, r] = [gr.seen, yr.seen, rr.seen];
+    const span = (range: { min: number; max: number }) => (range.max - range.min > 0.3 ? ` (readings allow ${range.min.toFixed(1)}–${range.max.toFixed(1)} s)` : '');
     const problems: string[] = [];
-    if (g < timing.minGreenS - tolerance) problems.push(`green ${g.toFixed(1)} s is shorter than min green ${timing.minGreenS} s`);
-    if (Math.abs(y - timing.yellowS) > tolerance) problems.push(`yellow ${y.toFixed(1)} s, configured ${timing.yellowS} s`);
-    if (Math.abs(r - timing.redClearanceS) > tolerance) problems.push(`red clearance ${r.toFixed(1)} s, configured ${timing.redClearanceS} s`);
+    if (gr.max < timing.minGreenS - tolerance) problems.push(`green ${g.toFixed(1)} s${span(gr)} is shorter than min green ${timing.minGreenS} s`);
+    if (!withinRange(yr, timing.yellowS, tolerance)) problems.push(`yellow ${y.toFixed(1)} s${span(yr)}, configured ${timing.yellowS} s`);
+    if (!withinRange(rr, timing.redClearanceS, tolerance)) problems.push(`red clearance ${r.toFixed(1)} s${span(rr)}, configured ${timing.redClearanceS} s`);
     if (problems.length > 0) ok = false;
     d.push(`phase ${phase}: green ${g.toFixed(1)} s, yellow ${y.toFixed(1)} s, red clearance ${r.toFixed(1)} s${problems.length ? ` — ${problems.join('; ')}` : ' — as configured'}`);
   }

@@ -29,7 +29,7 @@ describe('phase walk: interval length from polled readings', () => {
           const range = durationRange({ startAfterS: startS - gap, startS, endAfterS: endS - gap, endS });
           expect(range.min).toBeLessThanOrEqual(length + 1e-9);
           expect(range.max).toBeGreaterThanOrEqual(length - 1e-9);
-          expect(withinRange(range, length, 0)).toBe(true);
+          expect(withinRange(range, length, 1e-9)).toBe(true);
           expect(withinRange(range, length + 2 * gap + 0.6, 0.5)).toBe(false);
         },
       ),

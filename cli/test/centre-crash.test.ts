@@ -49,7 +49,7 @@ describe('centre killed with SIGKILL during ingest', () => {
     const setup = await storedMarks(db);
     const credentials = await provisionAgents(setup, network.intersections.map((x) => x.id), Date.now());
     await setup.close();
-    city = await CabinetCity.start({ scenario, network, protocol: 'mixed', basePort: portBlock(), warmupS: 60 });
+    city = await CabinetCity.start({ scenario, network, protocol: 'mixed', basePort: await portBlock(), warmupS: 60 });
     const port = await freePort();
     const agents = buildFleet({ city, centreUrl: `http://127.0.0.1:${port}`, credentials, dataDir: dir, config: { maxInFlight: 400 } });
     // a backlog in every outbox (as after a long outage): measurements 1..PREFILL, replayed when the centre is up

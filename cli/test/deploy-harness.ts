@@ -1,4 +1,5 @@
 import { mkdtempSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -11,9 +12,27 @@ import { CabinetCity } from '../src/deploy/cabinet-city.ts';
 import { startCentreService, stopCentreService } from '../src/deploy/centre-service.ts';
 import { FaultyLink } from './faulty-link.ts';
 
-/** A free block of ports for a field city (OPC UA on base - 1, Modbus on base + i). */
-export function portBlock(): number {
-  return 20_000 + Math.floor(Math.random() * 400) * 100;
+/**
+ * A free block of ports for a field city (OPC UA on base - 1, Modbus on base + i): below Linux's ephemeral range
+ * (32768+, where outgoing connections of parallel test files take their local ports — one collided), and checked
+ * free port by port (other services, e.g. RabbitMQ on 15672 and 25672, live there).
+ */
+export async function portBlock(size = 40): Promise<number> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const base = 10_000 + Math.floor(Math.random() * 220) * 100;
+    let free = true;
+    for (let port = base - 1; port < base + size && free; port++) free = await canListen(port);
+    if (free) return base;
+  }
+  throw new Error('no free block of ports between 10000 and 32000');
+}
+
+function canListen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
 }
 
 export async function until(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 15_000, everyMs = 50): Promise<number> {
@@ -41,7 +60,7 @@ export async function deploySmall(options: { intersections?: number; agentConfig
   const { scenario, network } = loadScenario('small');
   const limit = options.intersections ?? network.intersections.length;
   const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'gw-deploy-'));
-  const city = await CabinetCity.start({ scenario, network, protocol: 'mixed', basePort: portBlock(), warmupS: 120 });
+  const city = await CabinetCity.start({ scenario, network, protocol: 'mixed', basePort: await portBlock(), warmupS: 120 });
   const centre = await startCentreService({ scenario, network, sqliteFile: join(dir, 'centre.db'), databaseUrl: '', store: options.store, ingestQueueLimit: options.ingestQueueLimit, log: () => {} });
   const ids = network.intersections.slice(0, limit).map((x) => x.id);
   const credentials = await provisionAgents(centre.store, ids, Date.now());

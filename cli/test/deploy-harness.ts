@@ -1,39 +1,18 @@
 import { mkdtempSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { AgentConfigInput } from '@greenwave/contracts';
 import type { Centre, CentreStore } from '@greenwave/controller';
 import { AgentHost, type EdgeAgent } from '@greenwave/edge-agent';
-import { loadScenario } from '@greenwave/simulator';
+import { freePortBlock, loadScenario } from '@greenwave/simulator';
 import { buildFleet, provisionAgents, type Credential } from '../src/deploy/agent-fleet.ts';
 import { CabinetCity } from '../src/deploy/cabinet-city.ts';
 import { startCentreService, stopCentreService } from '../src/deploy/centre-service.ts';
 import { FaultyLink } from './faulty-link.ts';
 
-/**
- * A free block of ports for a field city (OPC UA on base - 1, Modbus on base + i): below Linux's ephemeral range
- * (32768+, where outgoing connections of parallel test files take their local ports — one collided), and checked
- * free port by port (other services, e.g. RabbitMQ on 15672 and 25672, live there).
- */
-export async function portBlock(size = 40): Promise<number> {
-  for (let attempt = 0; attempt < 50; attempt++) {
-    const base = 10_000 + Math.floor(Math.random() * 220) * 100;
-    let free = true;
-    for (let port = base - 1; port < base + size && free; port++) free = await canListen(port);
-    if (free) return base;
-  }
-  throw new Error('no free block of ports between 10000 and 32000');
-}
-
-function canListen(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.once('error', () => resolve(false));
-    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
-  });
-}
+/** A free block of ports for a field city (OPC UA on base - 1, Modbus on base + i). */
+export const portBlock = (): Promise<number> => freePortBlock();
 
 export async function until(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 15_000, everyMs = 50): Promise<number> {
   const started = performance.now();

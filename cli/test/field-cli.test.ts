@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { freePort } from '@greenwave/simulator';
+import { freePortBlock } from '@greenwave/simulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -15,7 +15,7 @@ describe('greenwave cabinets + commission', () => {
   const devices: { id: string; protocol: string; address: string }[] = [];
 
   beforeAll(async () => {
-    const basePort = (await freePort()) + 100;
+    const basePort = await freePortBlock();
     cabinets = spawn(tsx, [main, 'cabinets', '--scenario', 'small', '--protocol', 'mixed', '--base-port', String(basePort), '--test-mode', '--speed', '5'], { cwd: root });
     let out = '';
     cabinets.stdout!.on('data', (d) => (out += d));

@@ -1,4 +1,4 @@
-import { freePort, loadScenario } from '@greenwave/simulator';
+import { freePortBlock, loadScenario } from '@greenwave/simulator';
 import { describe, expect, it } from 'vitest';
 import { evaluateController } from '../src/eval/evaluate.ts';
 
@@ -9,7 +9,7 @@ describe('city through its cabinet links', () => {
     const { scenario, network } = loadScenario('small');
     const common = { scenario: { ...scenario, warmupS: 120 }, network, controller: 'density' as const, durationS: 300, coolDownS: 200 };
     const direct = await evaluateController(common);
-    const viaLink = await evaluateController({ ...common, via: 'protocol', basePort: (await freePort()) + 200 });
+    const viaLink = await evaluateController({ ...common, via: 'protocol', basePort: await freePortBlock(220) });
     expect(viaLink.via).toBe('protocol');
     const strip = ({ wallS: _w, via: _v, vehicleUpdates: _u, ...rest }: typeof direct) => rest;
     expect(strip(viaLink)).toEqual(strip(direct));

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { FieldCity, RealtimeHost, Twin, freePort, loadScenario } from '@greenwave/simulator';
+import { FieldCity, RealtimeHost, Twin, freePortBlock, loadScenario } from '@greenwave/simulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { commission, driverFor, reportMarkdown } from '../src/index.ts';
 
@@ -18,7 +18,7 @@ describe('commissioning against emulated cabinets', () => {
       for (const j of twin.junctions) j.cabinet.advance(1000);
       twin.step();
     }
-    const basePort = (await freePort()) + 50;
+    const basePort = await freePortBlock();
     city = await FieldCity.start(twin, { protocol: 'mixed', basePort, testMode: true });
     host = new RealtimeHost(twin, 10);
     host.start();

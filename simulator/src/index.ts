@@ -28,7 +28,7 @@ export { importSumoNet, importTls } from './sumo/net-import.ts';
 export type { ImportedTls } from './sumo/net-import.ts';
 export { LinkSafetyChecker, sumoStateFor } from './sumo/signal-bridge.ts';
 export { SumoCamera, writeStopLineLoops } from './sumo/sumo-camera.ts';
-export { SUMO_HOME, freePort, requireSumoTool, runTool, runningSumoCount, startSumo, stopAllSumo } from './sumo/sumo-process.ts';
+export { SUMO_HOME, freePort, freePortBlock, requireSumoTool, runTool, runningSumoCount, startSumo, stopAllSumo } from './sumo/sumo-process.ts';
 export type { SumoRun } from './sumo/sumo-process.ts';
 export { readTeleports, readTripinfo } from './sumo/sumo-outputs.ts';
 export type { TripinfoSummary } from './sumo/sumo-outputs.ts';

@@ -49,6 +49,29 @@ export async function freePort(): Promise<number> {
   });
 }
 
+/**
+ * A block of `size` consecutive free TCP ports on loopback starting at the returned port minus one (field cities put
+ * OPC UA on base - 1 and cabinets on base + i): below Linux's ephemeral range (32768+), where the outgoing connections
+ * of other processes take their local ports, and checked free port by port.
+ */
+export async function freePortBlock(size = 40): Promise<number> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const base = 10_000 + Math.floor(Math.random() * 220) * 100;
+    let free = true;
+    for (let port = base - 1; port < base + size && free; port++) free = await canListen(port);
+    if (free) return base;
+  }
+  throw new Error('no free block of ports between 10000 and 32000');
+}
+
+function canListen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
+}
+
 export interface SumoRun {
   child: ChildProcess;
   /** Resolves with SUMO's exit code; rejects never. */

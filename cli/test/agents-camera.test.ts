@@ -1,5 +1,5 @@
 import { AgentConfig, loadFile } from '@greenwave/contracts';
-import { EdgeAgent, VisionMeasurementSource } from '@greenwave/edge-agent';
+import { EdgeAgent, VisionMeasurementSource, pipelineFeed } from '@greenwave/edge-agent';
 import { readJunction, viewApproach } from '@greenwave/simulator';
 import { CameraPipeline, type Frame, type FrameSource, type SourceStats, approachSpanX, createDetector, defaultSyntheticCamera, renderApproach, syntheticCameraConfig } from '@greenwave/vision';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -54,7 +54,7 @@ describe('an agent measuring an approach by camera (small town, real centre and 
     const detector = await createDetector({ kind: 'nanodet', scoreThreshold: 0.1 });
     const pipeline = new CameraPipeline(cameraConfig, { source, detector });
     void pipeline.start();
-    const agent = new EdgeAgent(config, { intersection: junction.intersection, source: new VisionMeasurementSource([pipeline], { read: (t) => readJunction(junction, t, 1) }) });
+    const agent = new EdgeAgent(config, { intersection: junction.intersection, source: new VisionMeasurementSource([pipelineFeed(pipeline)], { read: (t) => readJunction(junction, t, 1) }) });
     d.agents[0] = agent;
     try {
       await agent.start();

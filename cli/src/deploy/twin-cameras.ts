@@ -1,6 +1,6 @@
 import { type CameraConfig, DetectorSettings, type LaneMeasurement } from '@greenwave/contracts';
 import { viewEarlier } from './view-earlier.ts';
-import { VisionMeasurementSource } from '@greenwave/edge-agent';
+import { VisionMeasurementSource, pipelineFeed } from '@greenwave/edge-agent';
 import { type RtJunction, type Twin, readJunction, viewApproach } from '@greenwave/simulator';
 import { CameraPipeline, LaneChangeSmoother, type SyntheticCamera, type TruthObject, type VehicleDetector, detectorFromSettings, renderApproach } from '@greenwave/vision';
 import { pilotCameras } from './pilot-camera.ts';
@@ -74,7 +74,7 @@ export class TwinCameras {
   /** An agent's measurement source for a junction: its cameras' measurements, the perfect feed for the rest. */
   sourceFor(junction: RtJunction): VisionMeasurementSource {
     const pipelines = this.cameras.filter((c) => c.junction === junction).map((c) => c.pipeline);
-    return new VisionMeasurementSource(pipelines, { read: (timeMs) => readJunction(junction, timeMs, 1) });
+    return new VisionMeasurementSource(pipelines.map(pipelineFeed), { read: (timeMs) => readJunction(junction, timeMs, 1) });
   }
 
   async close(): Promise<void> {

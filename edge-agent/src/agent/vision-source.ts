@@ -22,14 +22,12 @@ export function pipelineFeed(pipeline: CameraPipeline): CameraFeed {
  */
 export class VisionMeasurementSource implements MeasurementSource {
   private readonly covered: Set<string>;
-  readonly feeds: readonly CameraFeed[];
 
   constructor(
-    cameras: readonly (CameraFeed | CameraPipeline)[],
+    readonly feeds: readonly CameraFeed[],
     private readonly fallback?: MeasurementSource,
   ) {
-    this.feeds = cameras.map((c) => ('take' in c && 'cameraId' in c ? c : pipelineFeed(c as CameraPipeline)));
-    this.covered = new Set(this.feeds.map((f) => f.approachId));
+    this.covered = new Set(feeds.map((f) => f.approachId));
   }
 
   read(timeMs: number): LaneMeasurement[] {

@@ -1,5 +1,5 @@
 import { DetectorError } from '../errors.ts';
-import { prepareDefaultModel } from '../model/prepare-default-model.ts';
+import { NANODET_NATIVE_SIZE, prepareDefaultModel } from '../model/prepare-default-model.ts';
 import { cocoClassMap } from './coco-classes.ts';
 import type { ClassMap } from './detection.ts';
 import type { CommonDetectorOptions } from './detector.ts';
@@ -19,7 +19,7 @@ export interface NanoDetOptions extends CommonDetectorOptions {
 }
 
 /** NanoDet as converted by prepareDefaultModel: 416x416, BGR, NanoDet's own normalisation. */
-export const NANODET_INPUT_SIZE = 416;
+export const NANODET_INPUT_SIZE = NANODET_NATIVE_SIZE[0];
 const STRIDES = [8, 16, 32] as const;
 const CLASS_COUNT = 80;
 const BIN_COUNT = 11;
@@ -28,18 +28,18 @@ const DISTRIBUTION_OUTPUTS = ['Identity_3', 'Identity_4', 'Identity_5'] as const
 
 /** The NanoDet adapter for a model converted at `inputWidth` x `inputHeight` (multiples of 32). */
 export function nanodetAdapterFor(inputWidth: number, inputHeight: number): ModelAdapter {
-  return { ...nanodetAdapter, inputWidth, inputHeight, decode: (outputs, scoreThreshold, classIndices) => decodeNanoDet(outputs, scoreThreshold, classIndices, inputWidth) };
+  return {
+    kind: 'nanodet',
+    inputName: 'input_1',
+    inputWidth,
+    inputHeight,
+    normalisation: { channelOrder: 'bgr', mean: [103.53, 116.28, 123.675], std: [57.375, 57.12, 58.395], padValue: 0 },
+    classMap: cocoClassMap,
+    decode: (outputs, scoreThreshold, classIndices) => decodeNanoDet(outputs, scoreThreshold, classIndices, inputWidth),
+  };
 }
 
-export const nanodetAdapter: ModelAdapter = {
-  kind: 'nanodet',
-  inputName: 'input_1',
-  inputWidth: NANODET_INPUT_SIZE,
-  inputHeight: NANODET_INPUT_SIZE,
-  normalisation: { channelOrder: 'bgr', mean: [103.53, 116.28, 123.675], std: [57.375, 57.12, 58.395], padValue: 0 },
-  classMap: cocoClassMap,
-  decode: (outputs, scoreThreshold, classIndices) => decodeNanoDet(outputs, scoreThreshold, classIndices, NANODET_INPUT_SIZE),
-};
+export const nanodetAdapter: ModelAdapter = nanodetAdapterFor(NANODET_INPUT_SIZE, NANODET_INPUT_SIZE);
 
 function decodeNanoDet(outputs: Parameters<ModelAdapter['decode']>[0], scoreThreshold: number, classIndices: Parameters<ModelAdapter['decode']>[2], inputWidth: number) {
   return STRIDES.flatMap((stride, level) =>

@@ -1,7 +1,7 @@
 import type { LaneMeasurement } from '@greenwave/contracts';
 import { type TwinCamera, TwinCameras } from '@greenwave/cli';
-import { Twin, loadScenario, readJunction, viewApproach } from '@greenwave/simulator';
-import type { Detection, TruthObject } from '@greenwave/vision';
+import { Twin, loadScenario, readJunction } from '@greenwave/simulator';
+import { type Detection, type TruthObject, laneZoneOfPoint } from '@greenwave/vision';
 
 export interface DetectionTally {
   /** Truth vehicles (≥ 60% visible, ≥ 12 px tall) by class, found by a detection with IoU ≥ 0.5 (any vehicle class). */
@@ -17,8 +17,13 @@ export interface DetectionTally {
 
 export interface LaneResult {
   lane: string;
-  /** Vehicles the twin moved across the camera's count line (the same line the camera counts at). */
+  /**
+   * Vehicles drawn crossing the camera's count line (the line the camera counts at), by the lane under their drawn
+   * position as they cross.
+   */
   truthCount: number;
+  /** Of the twin's vehicles in this lane (its own lane index) as they crossed, those drawn in another lane (still drifting over). */
+  drawnElsewhere: number;
   /** The twin's own stop-line count (its perfect camera), for reference: it differs by the vehicles between the lines at the window's ends. */
   stopLineCount: number;
   visionCount: number;
@@ -117,42 +122,41 @@ export async function visionAccuracy(options: { junctionId: string; durationS?: 
   for (let s = 0; s < (options.warmupS ?? 600); s++) twin.step();
   const tally: DetectionTally = { byClass: {}, bySize: {}, inZoneByClass: {}, detections: 0, falsePositives: 0 };
   const operating = 0.3;
-  const onFrame = (camera: TwinCamera, truth: readonly TruthObject[]) => tallyFrame(tally, truth, camera.pipeline.lastDetections, operating, camera.config.zoneLengthM);
-  const cameras = await TwinCameras.create(twin, [junction.id], { fps, onFrame });
   const lanes = new Map<string, LaneResult>();
+  // the vehicles drawn crossing each camera's count line, frame by frame, in the lane under their drawn position (the
+  // twin moves a vehicle to another lane in one step; the camera draws it drifting across for a few seconds)
+  const lastDistance = new Map<string, number>();
+  let counting = false;
+  const countLineCrossings = (camera: TwinCamera, truth: readonly TruthObject[]) => {
+    const lineM = camera.config.countLines[0]?.groundY ?? 0;
+    for (const t of truth) {
+      const key = `${camera.approachId}:${t.id}`;
+      const was = lastDistance.get(key);
+      lastDistance.set(key, t.distanceM);
+      if (!counting || was === undefined || was <= lineM || t.distanceM > lineM) continue;
+      const zone = laneZoneOfPoint(camera.pipeline.builder.projection.groundToImage([t.ground[0], lineM]), camera.config.lanes);
+      lane({ approachId: camera.approachId, laneIndex: zone?.laneIndex ?? t.laneIndex }).truthCount++;
+      if (zone !== undefined && zone.laneIndex !== t.laneIndex) lane({ approachId: camera.approachId, laneIndex: t.laneIndex }).drawnElsewhere++;
+    }
+  };
+  const onFrame = (camera: TwinCamera, truth: readonly TruthObject[]) => {
+    tallyFrame(tally, truth, camera.pipeline.lastDetections, operating, camera.config.zoneLengthM);
+    countLineCrossings(camera, truth);
+  };
+  const cameras = await TwinCameras.create(twin, [junction.id], { fps, onFrame });
   const lane = (m: Pick<LaneMeasurement, 'approachId' | 'laneIndex'>) => {
     const key = `${m.approachId}/${m.laneIndex}`;
     let r = lanes.get(key);
-    if (!r) lanes.set(key, (r = { lane: key, truthCount: 0, stopLineCount: 0, visionCount: 0, queueSeconds: 0, queueWithin: 0, queueAbsErrVeh: 0, queueAbsErrM: 0 }));
+    if (!r) lanes.set(key, (r = { lane: key, truthCount: 0, drawnElsewhere: 0, stopLineCount: 0, visionCount: 0, queueSeconds: 0, queueWithin: 0, queueAbsErrVeh: 0, queueAbsErrM: 0 }));
     return r;
-  };
-  // the twin's vehicles crossing each camera's count line, second by second (in its lane at the crossing)
-  const lastSeen = new Map<string, Map<number, { distanceM: number; speedMps: number; laneIndex: number }>>();
-  const countLineCrossings = () => {
-    for (const camera of cameras.cameras) {
-      const lineM = camera.config.countLines[0]?.groundY ?? 0;
-      const before = lastSeen.get(camera.approachId);
-      const now = new Map(viewApproach(junction, camera.approachId, twin.simS).vehicles.map((v) => [v.id, { distanceM: v.distanceM, speedMps: v.speedMps, laneIndex: v.laneIndex }]));
-      if (before) {
-        for (const [id, was] of before) {
-          if (was.distanceM <= lineM) continue;
-          const is = now.get(id);
-          // gone from the view (beyond its 15 m past the stop line) within a second of reaching the line: crossed it
-          const crossed = is ? is.distanceM <= lineM : was.distanceM - Math.max(was.speedMps, 1) * 1 <= lineM + 1;
-          if (crossed) lane({ approachId: camera.approachId, laneIndex: was.laneIndex }).truthCount++;
-        }
-      }
-      lastSeen.set(camera.approachId, now);
-    }
   };
   const started = performance.now();
   readJunction(junction, twin.simS * 1000, 1); // counts from here on
-  countLineCrossings();
+  counting = true;
   try {
     for (let s = 1; s <= durationS; s++) {
       twin.step();
       await cameras.processSecond();
-      countLineCrossings();
       const truth = readJunction(junction, twin.simS * 1000, 1);
       const measured = new Map(cameras.cameras.flatMap((c) => c.pipeline.take()).map((m) => [`${m.approachId}/${m.laneIndex}`, m]));
       for (const t of truth) {

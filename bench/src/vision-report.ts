@@ -44,14 +44,15 @@ for (const junctionId of junctions) {
     Object.entries(run.detection.bySize).map(([c, t]) => [c, t.truth, pct(t.found, t.truth)]),
   );
   console.log(`precision: ${pct(run.detection.detections - run.detection.falsePositives, run.detection.detections)} of ${run.detection.detections} vehicle detections overlap a vehicle (IoU ≥ 0.3)\n`);
-  console.log(`lanes over ${durationS} s (count: vision vs the twin's vehicles crossing the same count line, and the twin's stop-line count; queue: lane-seconds with a queue in either):`);
+  console.log(`lanes over ${durationS} s (count: vision vs the vehicles drawn crossing the same count line in that lane, and the twin's stop-line count; queue: lane-seconds with a queue in either):`);
   table(
-    ['lane', 'truth at count line', 'vision count', 'error', 'twin stop line', 'queue s', 'within ±15%/±1 veh', 'mean |err| veh', 'mean |err| m'],
+    ['lane', 'truth at count line', 'vision count', 'error', 'twin lane, drawn elsewhere', 'twin stop line', 'queue s', 'within ±15%/±1 veh', 'mean |err| veh', 'mean |err| m'],
     run.lanes.map((l) => [
       l.lane,
       l.truthCount,
       l.visionCount,
       l.truthCount === 0 ? '-' : `${(((l.visionCount - l.truthCount) / l.truthCount) * 100).toFixed(1)}%`,
+      l.drawnElsewhere,
       l.stopLineCount,
       l.queueSeconds,
       pct(l.queueWithin, l.queueSeconds),

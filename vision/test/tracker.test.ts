@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Box, Detection, DetectionClass } from '../src/detect/detection.ts';
 import { assignWithCostLimit } from '../src/track/assignment.ts';
@@ -201,11 +202,47 @@ describe('ByteTracker', () => {
     expect(tracker.confirmedTracks()[0]).toMatchObject({ state: 'lost', detectedBox: [20, 0, 70, 50] });
   });
 
+  it('keeps the id of a vehicle that stood still when it was lost for up to maxLostFramesStationary, not of one that moved', () => {
+    // a motorbike waiting at a red light: whole in some frames, only its rider (the top half) in others, then unseen
+    // for 300 frames (a minute at 5 frames/s); a moving vehicle lost as long gets a new id
+    const whole: Box = [200, 300, 240, 380];
+    const rider: Box = [202, 300, 238, 340];
+    const tracker = new ByteTracker({ maxLostFrames: 15, maxLostFramesStationary: 600, matchBuffer: 0.3 });
+    const ids = new Set<number>();
+    const seen = (detections: Detection[]) => tracker.update(detections).forEach((t) => ids.add(t.id));
+    for (let frame = 0; frame < 8; frame++) seen([detection(frame % 3 === 2 ? rider : whole, 0.6, 'motorbike')]);
+    for (let frame = 0; frame < 300; frame++) seen([]);
+    expect(tracker.confirmedTracks()).toMatchObject([{ id: 1, state: 'lost', box: expect.anything() }]);
+    // the prediction stayed where the vehicle waits
+    expect(distance(tracker.confirmedTracks()[0]!.box, whole)).toBeLessThan(20);
+    seen([detection(rider, 0.6, 'motorbike')]);
+    seen([detection(whole, 0.6, 'motorbike')]);
+    expect([...ids]).toEqual([1]);
+
+    const moving = new ByteTracker({ maxLostFrames: 15, maxLostFramesStationary: 600, matchBuffer: 0.3 });
+    for (let frame = 0; frame < 8; frame++) moving.update([detection(movingBox(frame, [200, 100], [0, 12], [40, 80]))]);
+    for (let frame = 0; frame < 16; frame++) moving.update([]);
+    expect(moving.confirmedTracks()).toEqual([]);
+  });
+
+  it('never keeps a standing vehicle lost past maxLostFramesStationary, nor a moving one past maxLostFrames (property)', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 40 }), fc.integer({ min: 0, max: 25 }), fc.integer({ min: 1, max: 80 }), fc.boolean(), (keep, keepStill, gap, still) => {
+        const tracker = new ByteTracker({ maxLostFrames: keep, maxLostFramesStationary: keepStill });
+        for (let frame = 0; frame < 6; frame++) tracker.update([detection(still ? [100, 100, 160, 140] : movingBox(frame, [100, 100], [15, 0], [60, 40]))]);
+        for (let frame = 0; frame < gap; frame++) tracker.update([]);
+        const kept = tracker.confirmedTracks().length === 1;
+        expect(kept).toBe(gap <= (still ? keepStill : keep));
+      }),
+    );
+  });
+
   it('rejects options that cannot work together, naming the option', () => {
     expect(() => new ByteTracker({ matchBuffer: -0.1 })).toThrow(/matchBuffer = -0.1/);
     expect(() => new ByteTracker({ unconfirmedMatchBuffer: 3 })).toThrow(/unconfirmedMatchBuffer = 3/);
     expect(() => new ByteTracker({ highScoreThreshold: 0.6, newTrackScoreThreshold: 0.5 })).toThrow(/newTrackScoreThreshold = 0.5/);
     expect(() => new ByteTracker({ maxLostFrames: -1 })).toThrow(/maxLostFrames/);
+    expect(() => new ByteTracker({ maxLostFramesStationary: 2.5 })).toThrow(/maxLostFramesStationary = 2.5/);
     expect(() => new ByteTracker({ lowScoreThreshold: 0.7 })).toThrow(/lowScoreThreshold = 0.7/);
   });
 });

@@ -21,7 +21,7 @@ export function classIndicesToDecode(options: PostprocessOptions): number[] {
 
 /**
  * Candidates (model-input pixels, model class indices) to detections in frame pixels: class mapping,
- * class-agnostic NMS across vehicle classes (persons apart), rider fusion, class filter, best first.
+ * class-agnostic NMS across vehicle classes (persons apart), rider fusion (then NMS again), class filter, best first.
  */
 export function finishDetections(candidates: readonly Candidate[], letterbox: Letterbox, options: PostprocessOptions): Detection[] {
   const mapped: Detection[] = [];
@@ -29,14 +29,14 @@ export function finishDetections(candidates: readonly Candidate[], letterbox: Le
     const name = options.classMap[candidate.classIndex];
     if (name !== undefined) mapped.push({ class: name, score: candidate.score, box: candidate.box });
   }
-  const kept = nonMaxSuppression(mapped, {
-    iouThreshold: options.iouThreshold,
-    groupOf: (detection) => (vehicleClasses.has(detection.class) ? 'vehicle' : detection.class),
-  });
+  const nms = { iouThreshold: options.iouThreshold, groupOf: (detection: Detection) => (vehicleClasses.has(detection.class) ? 'vehicle' : detection.class) };
+  const kept = nonMaxSuppression(mapped, nms);
   let detections = kept
     .map((detection) => ({ ...detection, box: boxToFrame(detection.box, letterbox) }))
     .filter((detection) => detection.box[2] > detection.box[0] && detection.box[3] > detection.box[1]);
-  if (options.fuseRiders) detections = fuseRiders(detections);
+  // a rider fused with a weak second box of a bike can grow into a duplicate of another vehicle (in a queue of
+  // motorbikes such a box's track flickered between two standing bikes and counted one of them), so suppress again
+  if (options.fuseRiders) detections = nonMaxSuppression(fuseRiders(detections), nms);
   if (options.classes !== undefined) detections = detections.filter((detection) => options.classes?.has(detection.class));
   return detections.sort((a, b) => b.score - a.score).slice(0, options.maxDetections);
 }

@@ -1,6 +1,6 @@
 import { ErrorCode, GreenwaveError } from '@greenwave/contracts';
 import type { Box, Detection, DetectionClass } from '../detect/detection.ts';
-import { intersectionOverUnion } from '../detect/nms.ts';
+import { boxArea, intersectionArea, intersectionOverUnion } from '../detect/nms.ts';
 import { assignWithCostLimit } from './assignment.ts';
 import { type KalmanBoxState, boxToMeasurement, initiateKalmanState, predictKalmanState, stateToBox, updateKalmanState } from './kalman-box-filter.ts';
 import { ClassVotes } from './class-votes.ts';
@@ -9,7 +9,8 @@ import { ClassVotes } from './class-votes.ts';
  * ByteTrack (Zhang et al., ECCV 2022) without appearance features, frame by frame:
  *  1. every confirmed track (tracked or lost) is predicted one frame ahead by its Kalman filter;
  *  2. high-score detections are matched to them by 1 − IoU (times the detection score, as ByteTrack's
- *     `fuse_score`), optimally (Hungarian), pairs only below `firstMatchMaxCost`; lost tracks matched here are
+ *     `fuse_score`; the IoU with the predicted box or, for a track detected last frame or standing still, with its last
+ *     detected box, whichever is larger), optimally (Hungarian), pairs only below `firstMatchMaxCost`; lost tracks matched here are
  *     re-found with their old id;
  *  3. low-score detections are matched to the tracks still unmatched that were tracked last frame (never to lost
  *     ones), below `secondMatchMaxCost` — so a vehicle whose score drops behind an occluder keeps its track;
@@ -18,8 +19,9 @@ import { ClassVotes } from './class-votes.ts';
  *     dropped;
  *  5. remaining high-score detections at or above `newTrackScoreThreshold` start unconfirmed tracks — low-score
  *     detections never start one;
- *  6. tracks lost for more than `maxLostFrames` frames are removed; a lost track overlapping a tracked one by IoU
- *     above 0.85 is a duplicate and the younger of the two goes.
+ *  6. tracks lost for more than `maxLostFrames` frames are removed (`maxLostFramesStationary` for a track that stood
+ *     still when it was lost: it stays where it was); a lost track overlapping a tracked one by IoU above 0.85 is a
+ *     duplicate and the younger of the two goes.
  * Ids are given on confirmation, from 1, per tracker. A track's class is the majority vote over its detections.
  * Persons and vehicles never match each other (unless `separatePersons` is false). Pure: no IO, no clock.
  */
@@ -41,6 +43,12 @@ export interface ByteTrackerOptions {
   unconfirmedMatchMaxCost?: number;
   /** Frames a track may stay lost and still be re-found with its id (ByteTrack `track_buffer`, 30). */
   maxLostFrames?: number;
+  /**
+   * Frames a track that stood still when it was lost may stay lost (default: `maxLostFrames`). A vehicle waiting at a
+   * red light can go undetected for a minute (dark, half hidden, its box flickering); when it is found again it must
+   * get its old id back, or it is a new vehicle that counts again when it drives off.
+   */
+  maxLostFramesStationary?: number;
   /** Multiply IoU by the detection score in the first and unconfirmed associations (true, as ByteTrack on MOT17). */
   fuseScore?: boolean;
   /** Persons and vehicles never match each other (true). */
@@ -89,6 +97,10 @@ interface InternalTrack {
   firstFrame: number;
   lastSeenFrame: number;
   detectedBox: Box;
+  /** The last few detected boxes, oldest first: whether the track stood still. */
+  recentBoxes: Box[];
+  /** Stood still when it was lost: kept `maxLostFramesStationary` frames, not moved by its velocity. */
+  stationary: boolean;
   hits: number;
 }
 
@@ -100,6 +112,7 @@ const defaults: Required<ByteTrackerOptions> = {
   secondMatchMaxCost: 0.5,
   unconfirmedMatchMaxCost: 0.7,
   maxLostFrames: 30,
+  maxLostFramesStationary: Number.NaN,
   fuseScore: true,
   separatePersons: true,
   matchBuffer: 0,
@@ -108,6 +121,9 @@ const defaults: Required<ByteTrackerOptions> = {
 
 /** IoU above which a lost track duplicates a tracked one (ByteTrack: IoU distance below 0.15). */
 const DUPLICATE_IOU = 0.85;
+/** Detected boxes that judge whether a track stands still, and how much each must hold of the latest (area share). */
+const STILL_BOXES = 4;
+const STILL_OVERLAP = 0.7;
 
 export class ByteTracker {
   readonly options: Readonly<Required<ByteTrackerOptions>>;
@@ -118,6 +134,7 @@ export class ByteTracker {
   constructor(options: ByteTrackerOptions = {}) {
     const merged = { ...defaults, ...stripUndefined(options) };
     if (Number.isNaN(merged.unconfirmedMatchBuffer)) merged.unconfirmedMatchBuffer = merged.matchBuffer;
+    if (Number.isNaN(merged.maxLostFramesStationary)) merged.maxLostFramesStationary = merged.maxLostFrames;
     this.options = verifyTrackerOptions(merged);
   }
 
@@ -146,7 +163,7 @@ export class ByteTracker {
     const stillTracked = first.unmatchedRows.map((t) => pool[t]!).filter((t) => t.state === 'tracked');
     const second = this.associate(stillTracked, low, options.secondMatchMaxCost, false, options.matchBuffer);
     for (const [t, d] of second.matches) this.absorb(stillTracked[t]!, low[d]!);
-    for (const t of second.unmatchedRows) stillTracked[t]!.state = 'lost';
+    for (const t of second.unmatchedRows) this.lose(stillTracked[t]!);
 
     // 3. unconfirmed tracks against the remaining high-score detections
     const remainingHigh = first.unmatchedColumns.map((d) => high[d]!);
@@ -164,7 +181,10 @@ export class ByteTracker {
     }
 
     // 5. forget tracks lost too long; 6. drop duplicates
-    for (const track of pool) if (track.state === 'lost' && this.frame - track.lastSeenFrame > options.maxLostFrames) removed.add(track);
+    for (const track of pool) {
+      const keep = track.stationary ? options.maxLostFramesStationary : options.maxLostFrames;
+      if (track.state === 'lost' && this.frame - track.lastSeenFrame > keep) removed.add(track);
+    }
     this.removeDuplicates(pool.filter((t) => !removed.has(t)), removed);
     this.tracks = [...this.tracks.filter((t) => !removed.has(t)), ...born];
     return this.tracks.filter((t) => t.confirmed && t.state === 'tracked').map((t) => this.view(t));
@@ -174,17 +194,20 @@ export class ByteTracker {
    * Confirmed tracks, tracked or lost for at most `maxFramesLost` frames (default all kept lost tracks), with their
    * predicted boxes — what measurements should see so a briefly hidden vehicle does not vanish from a queue.
    */
-  confirmedTracks(maxFramesLost = this.options.maxLostFrames): TrackedObject[] {
+  confirmedTracks(maxFramesLost = Number.POSITIVE_INFINITY): TrackedObject[] {
     return this.tracks.filter((t) => t.confirmed && this.frame - t.lastSeenFrame <= maxFramesLost).map((t) => this.view(t));
   }
 
   private associate(tracks: readonly InternalTrack[], detections: readonly Detection[], maxCost: number, fuseScore: boolean, buffer: number) {
     const detectionBoxes = detections.map((d) => bufferBox(d.box, buffer));
     const cost = tracks.map((track) => {
-      const box = bufferBox(stateToBox(track.kalman), buffer);
+      // the prediction, and where the track was last detected if that was last frame or it stands still: a box that
+      // flickers between a whole motorbike and its rider alone throws the filter's velocity and size off, and its
+      // prediction then misses the next whole box (a waiting motorbike got a new id every few frames)
+      const boxes = [stateToBox(track.kalman), ...(track.lastSeenFrame === this.frame - 1 || track.stationary ? [track.detectedBox] : [])].map((b) => bufferBox(b, buffer));
       return detections.map((detection, i) => {
         if (this.options.separatePersons && groupOf(detection.class) !== track.group) return Number.POSITIVE_INFINITY;
-        const iou = intersectionOverUnion(box, detectionBoxes[i]!);
+        const iou = Math.max(...boxes.map((box) => intersectionOverUnion(box, detectionBoxes[i]!)));
         return 1 - (fuseScore ? iou * detection.score : iou);
       });
     });
@@ -196,6 +219,8 @@ export class ByteTracker {
     track.state = 'tracked';
     track.lastSeenFrame = this.frame;
     track.detectedBox = detection.box;
+    track.recentBoxes = [...track.recentBoxes.slice(1 - STILL_BOXES), detection.box];
+    track.stationary = false;
     track.score = detection.score;
     track.hits++;
     track.votes.add(detection.class, detection.score);
@@ -214,12 +239,26 @@ export class ByteTracker {
       firstFrame: this.frame,
       lastSeenFrame: this.frame,
       detectedBox: detection.box,
+      recentBoxes: [detection.box],
+      stationary: false,
       hits: 1,
     };
     track.votes.add(detection.class, detection.score);
     // as ByteTrack: tracks of the very first frame are confirmed at once, later ones on their second detection
     if (this.frame === 1) this.confirm(track);
     return track;
+  }
+
+  /**
+   * A track not found this frame. One whose last detected boxes all hold most of each other stood still (a box
+   * flickering between a whole motorbike and its rider alone still does): its velocity is zeroed so that its
+   * prediction stays where the vehicle waits.
+   */
+  private lose(track: InternalTrack): void {
+    track.state = 'lost';
+    const latest = track.recentBoxes.at(-1)!;
+    track.stationary = track.recentBoxes.length >= STILL_BOXES && track.recentBoxes.every((b) => heldShare(b, latest) >= STILL_OVERLAP);
+    if (track.stationary) track.kalman = { ...track.kalman, mean: track.kalman.mean.map((v, i) => (i >= 4 ? 0 : v)) };
   }
 
   private confirm(track: InternalTrack): void {
@@ -272,8 +311,16 @@ export function verifyTrackerOptions(options: Required<ByteTrackerOptions>): Req
   for (const field of ['matchBuffer', 'unconfirmedMatchBuffer'] as const) {
     if (!(options[field] >= 0 && options[field] <= 2)) fail(field, 'must be a share of the box size between 0 and 2');
   }
-  if (!(Number.isInteger(options.maxLostFrames) && options.maxLostFrames >= 0)) fail('maxLostFrames', 'must be a whole number of frames, 0 or more');
+  for (const field of ['maxLostFrames', 'maxLostFramesStationary'] as const) {
+    if (!(Number.isInteger(options[field]) && options[field] >= 0)) fail(field, 'must be a whole number of frames, 0 or more');
+  }
   return options;
+}
+
+/** Intersection of the two boxes over the smaller one's area: 1 when one holds the other. */
+function heldShare(a: Box, b: Box): number {
+  const smaller = Math.min(boxArea(a), boxArea(b));
+  return smaller > 0 ? intersectionArea(a, b) / smaller : 0;
 }
 
 /** The box widened by `share` of its width and height on every side. */

@@ -2,8 +2,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Box, Candidate } from './detection.ts';
 import { computeLetterbox } from './letterbox.ts';
-import { intersectionOverUnion } from './nms.ts';
-import { finishDetections } from './postprocess.ts';
+import { boxArea, intersectionArea, intersectionOverUnion } from './nms.ts';
+import { finishDetections, withoutVehicleParts } from './postprocess.ts';
 
 const classMap = { 0: 'person', 1: 'bicycle', 2: 'car', 3: 'motorbike' } as const;
 const letterbox = computeLetterbox(416, 416, 416, 416);
@@ -20,6 +20,34 @@ describe('finishing detections', () => {
         for (const [i, a] of vehicles.entries()) for (const b of vehicles.slice(i + 1)) expect(intersectionOverUnion(a.box, b.box)).toBeLessThanOrEqual(0.5);
       }),
       { numRuns: 500 },
+    );
+  });
+});
+
+describe('vehicle parts', () => {
+  it('drops a bike without its rider inside the whole motorbike, keeps the bike behind and the bike beside', () => {
+    const whole = { class: 'motorbike' as const, score: 0.55, box: [470, 223, 509, 295] as Box };
+    const part = { class: 'motorbike' as const, score: 0.33, box: [473, 252, 499, 297] as Box };
+    const behind = { class: 'motorbike' as const, score: 0.3, box: [472, 200, 505, 270] as Box };
+    const beside = { class: 'motorbike' as const, score: 0.3, box: [495, 224, 530, 296] as Box };
+    expect(withoutVehicleParts([whole, part, behind, beside])).toEqual([whole, behind, beside]);
+    // the better-scoring one is the whole: a part scoring higher than its whole keeps both
+    expect(withoutVehicleParts([{ ...whole, score: 0.2 }, part])).toHaveLength(2);
+  });
+
+  it('never reports a vehicle mostly inside a better one on the same ground line (property)', () => {
+    fc.assert(
+      fc.property(fc.array(candidate, { maxLength: 14 }), (candidates: Candidate[]) => {
+        const vehicles = finishDetections(candidates, letterbox, options).filter((d) => d.class !== 'person');
+        for (const a of vehicles) {
+          for (const b of vehicles) {
+            if (a === b || a.score >= b.score) continue;
+            const inside = intersectionArea(a.box, b.box) / boxArea(a.box);
+            expect(inside >= 0.75 && Math.abs(a.box[3] - b.box[3]) <= 0.12 * (b.box[3] - b.box[1])).toBe(false);
+          }
+        }
+      }),
+      { numRuns: 300 },
     );
   });
 });

@@ -1,7 +1,7 @@
 import { vehicleClasses, type Candidate, type ClassMap, type Detection, type DetectionClass } from './detection.ts';
 import { fuseRiders } from './fuse-riders.ts';
 import { boxToFrame, type Letterbox } from './letterbox.ts';
-import { nonMaxSuppression } from './nms.ts';
+import { boxArea, intersectionArea, nonMaxSuppression } from './nms.ts';
 
 export interface PostprocessOptions {
   classMap: ClassMap;
@@ -21,7 +21,8 @@ export function classIndicesToDecode(options: PostprocessOptions): number[] {
 
 /**
  * Candidates (model-input pixels, model class indices) to detections in frame pixels: class mapping,
- * class-agnostic NMS across vehicle classes (persons apart), rider fusion (then NMS again), class filter, best first.
+ * class-agnostic NMS across vehicle classes (persons apart), rider fusion (then NMS again), parts of vehicles dropped
+ * (`withoutVehicleParts`), class filter, best first.
  */
 export function finishDetections(candidates: readonly Candidate[], letterbox: Letterbox, options: PostprocessOptions): Detection[] {
   const mapped: Detection[] = [];
@@ -37,6 +38,30 @@ export function finishDetections(candidates: readonly Candidate[], letterbox: Le
   // a rider fused with a weak second box of a bike can grow into a duplicate of another vehicle (in a queue of
   // motorbikes such a box's track flickered between two standing bikes and counted one of them), so suppress again
   if (options.fuseRiders) detections = nonMaxSuppression(fuseRiders(detections), nms);
+  detections = withoutVehicleParts(detections);
   if (options.classes !== undefined) detections = detections.filter((detection) => options.classes?.has(detection.class));
   return detections.sort((a, b) => b.score - a.score).slice(0, options.maxDetections);
+}
+
+/** Share of a vehicle box inside a better one, and bottom edges this close (share of the better box's height), that make it a part. */
+const PART_INSIDE = 0.75;
+const PART_BOTTOM = 0.12;
+
+/**
+ * Drops vehicle detections that are a part of a better-scoring vehicle detection: mostly inside it and standing on
+ * the same ground line (bottom edges within 12% of its height) — a motorbike's bike without its rider, a car's lower
+ * half. NMS keeps them (their IoU with the whole is 0.3-0.5), and in a queue of motorbikes a track that took such a
+ * part of the bike in front and the part of the bike behind in turn jumped 2 m and counted a standing bike. A vehicle
+ * beside or behind another does not stand on the same line in the picture, so it is kept.
+ */
+export function withoutVehicleParts(detections: readonly Detection[]): Detection[] {
+  const vehicles = detections.filter((d) => vehicleClasses.has(d.class)).sort((a, b) => b.score - a.score);
+  const parts = new Set<Detection>();
+  for (const [i, part] of vehicles.entries()) {
+    const area = boxArea(part.box);
+    if (area <= 0) continue;
+    const whole = vehicles.slice(0, i).find((w) => !parts.has(w) && intersectionArea(part.box, w.box) / area >= PART_INSIDE && Math.abs(part.box[3] - w.box[3]) <= PART_BOTTOM * (w.box[3] - w.box[1]));
+    if (whole !== undefined) parts.add(part);
+  }
+  return detections.filter((d) => !parts.has(d));
 }

@@ -9,9 +9,9 @@ import { ClassVotes } from './class-votes.ts';
  * ByteTrack (Zhang et al., ECCV 2022) without appearance features, frame by frame:
  *  1. every confirmed track (tracked or lost) is predicted one frame ahead by its Kalman filter;
  *  2. high-score detections are matched to them by 1 − IoU (times the detection score, as ByteTrack's
- *     `fuse_score`; the IoU with the predicted box or, for a track detected last frame or standing still, with its last
- *     detected box, whichever is larger), optimally (Hungarian), pairs only below `firstMatchMaxCost`; lost tracks matched here are
- *     re-found with their old id;
+ *     `fuse_score`), optimally (Hungarian), pairs only below `firstMatchMaxCost`; lost tracks matched here are
+ *     re-found with their old id; the detections left are then matched to the tracks left that stand (or stood
+ *     when lost) still, by their last detected box;
  *  3. low-score detections are matched to the tracks still unmatched that were tracked last frame (never to lost
  *     ones), below `secondMatchMaxCost` — so a vehicle whose score drops behind an occluder keeps its track;
  *     tracks still unmatched become lost;
@@ -20,7 +20,7 @@ import { ClassVotes } from './class-votes.ts';
  *  5. remaining high-score detections at or above `newTrackScoreThreshold` start unconfirmed tracks — low-score
  *     detections never start one;
  *  6. tracks lost for more than `maxLostFrames` frames are removed (`maxLostFramesStationary` for a track that stood
- *     still when it was lost: it stays where it was); a lost track overlapping a tracked one by IoU above 0.85 is a
+ *     still when it was lost); a lost track overlapping a tracked one by IoU above 0.85 is a
  *     duplicate and the younger of the two goes.
  * Ids are given on confirmation, from 1, per tracker. A track's class is the majority vote over its detections.
  * Persons and vehicles never match each other (unless `separatePersons` is false). Pure: no IO, no clock.
@@ -99,7 +99,7 @@ interface InternalTrack {
   detectedBox: Box;
   /** The last few detected boxes, oldest first: whether the track stood still. */
   recentBoxes: Box[];
-  /** Stood still when it was lost: kept `maxLostFramesStationary` frames, not moved by its velocity. */
+  /** Stood still when it was lost: kept `maxLostFramesStationary` frames where it was, looked for where it was last detected. */
   stationary: boolean;
   hits: number;
 }
@@ -121,9 +121,10 @@ const defaults: Required<ByteTrackerOptions> = {
 
 /** IoU above which a lost track duplicates a tracked one (ByteTrack: IoU distance below 0.15). */
 const DUPLICATE_IOU = 0.85;
-/** Detected boxes that judge whether a track stands still, and how much each must hold of the latest (area share). */
-const STILL_BOXES = 4;
+/** Detected boxes that judge whether a track stands still, how much each must hold of the latest (area share), and how far its edges may shift (share of the box height). */
+const STILL_BOXES = 3;
 const STILL_OVERLAP = 0.7;
+const STILL_SHIFT = 0.06;
 
 export class ByteTracker {
   readonly options: Readonly<Required<ByteTrackerOptions>>;
@@ -153,20 +154,29 @@ export class ByteTracker {
 
     const unconfirmed = this.tracks.filter((t) => !t.confirmed);
     const pool = this.tracks.filter((t) => t.confirmed);
-    for (const track of pool) track.kalman = predictKalmanState(track.kalman, track.state !== 'tracked');
+    // a track lost while standing still is not moved on: its velocity is mostly the flicker of its boxes
+    for (const track of pool) if (!(track.state === 'lost' && track.stationary)) track.kalman = predictKalmanState(track.kalman, track.state !== 'tracked');
 
     // 1. high-score detections against tracked and lost tracks
     const first = this.associate(pool, high, options.firstMatchMaxCost, options.fuseScore, options.matchBuffer);
     for (const [t, d] of first.matches) this.absorb(pool[t]!, high[d]!);
+    // 1b. what is left against the tracks left that stand (or stood when lost) still, where they were last detected: a box that flickers
+    // between a whole motorbike and its rider alone throws the filter's velocity and size off, and its prediction drifts
+    // from where the vehicle waits (a waiting motorbike got a new id every few frames). Only after every track had its
+    // prediction matched: in a column starting at green, the last box of one is where the next one is now.
+    const lostStill = first.unmatchedRows.map((t) => pool[t]!).filter((t) => (t.state === 'lost' ? t.stationary : standsStill(t)));
+    const afterFirst = first.unmatchedColumns.map((d) => high[d]!);
+    const refound = this.associate(lostStill, afterFirst, options.firstMatchMaxCost, options.fuseScore, options.matchBuffer, (t) => t.detectedBox);
+    for (const [t, d] of refound.matches) this.absorb(lostStill[t]!, afterFirst[d]!);
 
     // 2. low-score detections against tracks that were tracked until now
-    const stillTracked = first.unmatchedRows.map((t) => pool[t]!).filter((t) => t.state === 'tracked');
+    const stillTracked = first.unmatchedRows.map((t) => pool[t]!).filter((t) => t.state === 'tracked' && t.lastSeenFrame < this.frame);
     const second = this.associate(stillTracked, low, options.secondMatchMaxCost, false, options.matchBuffer);
     for (const [t, d] of second.matches) this.absorb(stillTracked[t]!, low[d]!);
     for (const t of second.unmatchedRows) this.lose(stillTracked[t]!);
 
     // 3. unconfirmed tracks against the remaining high-score detections
-    const remainingHigh = first.unmatchedColumns.map((d) => high[d]!);
+    const remainingHigh = refound.unmatchedColumns.map((d) => afterFirst[d]!);
     const third = this.associate(unconfirmed, remainingHigh, options.unconfirmedMatchMaxCost, options.fuseScore, options.unconfirmedMatchBuffer);
     const removed = new Set<InternalTrack>();
     for (const [t, d] of third.matches) this.absorb(unconfirmed[t]!, remainingHigh[d]!);
@@ -198,16 +208,13 @@ export class ByteTracker {
     return this.tracks.filter((t) => t.confirmed && this.frame - t.lastSeenFrame <= maxFramesLost).map((t) => this.view(t));
   }
 
-  private associate(tracks: readonly InternalTrack[], detections: readonly Detection[], maxCost: number, fuseScore: boolean, buffer: number) {
+  private associate(tracks: readonly InternalTrack[], detections: readonly Detection[], maxCost: number, fuseScore: boolean, buffer: number, boxOf = (track: InternalTrack) => stateToBox(track.kalman)) {
     const detectionBoxes = detections.map((d) => bufferBox(d.box, buffer));
     const cost = tracks.map((track) => {
-      // the prediction, and where the track was last detected if that was last frame or it stands still: a box that
-      // flickers between a whole motorbike and its rider alone throws the filter's velocity and size off, and its
-      // prediction then misses the next whole box (a waiting motorbike got a new id every few frames)
-      const boxes = [stateToBox(track.kalman), ...(track.lastSeenFrame === this.frame - 1 || track.stationary ? [track.detectedBox] : [])].map((b) => bufferBox(b, buffer));
+      const box = bufferBox(boxOf(track), buffer);
       return detections.map((detection, i) => {
         if (this.options.separatePersons && groupOf(detection.class) !== track.group) return Number.POSITIVE_INFINITY;
-        const iou = Math.max(...boxes.map((box) => intersectionOverUnion(box, detectionBoxes[i]!)));
+        const iou = intersectionOverUnion(box, detectionBoxes[i]!);
         return 1 - (fuseScore ? iou * detection.score : iou);
       });
     });
@@ -249,16 +256,10 @@ export class ByteTracker {
     return track;
   }
 
-  /**
-   * A track not found this frame. One whose last detected boxes all hold most of each other stood still (a box
-   * flickering between a whole motorbike and its rider alone still does): its velocity is zeroed so that its
-   * prediction stays where the vehicle waits.
-   */
+  /** A track not found this frame; whether it stood still decides how long it is kept and where it is looked for. */
   private lose(track: InternalTrack): void {
     track.state = 'lost';
-    const latest = track.recentBoxes.at(-1)!;
-    track.stationary = track.recentBoxes.length >= STILL_BOXES && track.recentBoxes.every((b) => heldShare(b, latest) >= STILL_OVERLAP);
-    if (track.stationary) track.kalman = { ...track.kalman, mean: track.kalman.mean.map((v, i) => (i >= 4 ? 0 : v)) };
+    track.stationary = standsStill(track);
   }
 
   private confirm(track: InternalTrack): void {
@@ -315,6 +316,21 @@ export function verifyTrackerOptions(options: Required<ByteTrackerOptions>): Req
     if (!(Number.isInteger(options[field]) && options[field] >= 0)) fail(field, 'must be a whole number of frames, 0 or more');
   }
   return options;
+}
+
+/**
+ * The track's last few detected boxes are where the latest is: each holds most of the other, the same middle across
+ * and the same top or the same bottom edge (within 6% of the box size). A box flickering between a whole motorbike and
+ * its rider alone keeps its top; a vehicle that moves shifts both edges.
+ */
+function standsStill(track: InternalTrack): boolean {
+  const latest = track.recentBoxes.at(-1)!;
+  if (track.recentBoxes.length < STILL_BOXES) return false;
+  return track.recentBoxes.every((b) => {
+    const tolerance = STILL_SHIFT * Math.max(b[3] - b[1], latest[3] - latest[1]);
+    const sameEdge = Math.abs(b[1] - latest[1]) <= tolerance || Math.abs(b[3] - latest[3]) <= tolerance;
+    return heldShare(b, latest) >= STILL_OVERLAP && sameEdge && Math.abs((b[0] + b[2]) / 2 - (latest[0] + latest[2]) / 2) <= tolerance;
+  });
 }
 
 /** Intersection of the two boxes over the smaller one's area: 1 when one holds the other. */

@@ -20,8 +20,8 @@ import { ClassVotes } from './class-votes.ts';
  *  5. remaining high-score detections at or above `newTrackScoreThreshold` start unconfirmed tracks — low-score
  *     detections never start one;
  *  6. tracks lost for more than `maxLostFrames` frames are removed (`maxLostFramesStationary` for a track that stood
- *     still when it was lost); a lost track overlapping a tracked one by IoU above 0.85 is a
- *     duplicate and the younger of the two goes.
+ *     still when it was lost); a lost track overlapping a tracked one by IoU above 0.85 is a duplicate and the
+ *     younger of the two goes.
  * Ids are given on confirmation, from 1, per tracker. A track's class is the majority vote over its detections.
  * Persons and vehicles never match each other (unless `separatePersons` is false). Pure: no IO, no clock.
  */
@@ -121,7 +121,10 @@ const defaults: Required<ByteTrackerOptions> = {
 
 /** IoU above which a lost track duplicates a tracked one (ByteTrack: IoU distance below 0.15). */
 const DUPLICATE_IOU = 0.85;
-/** Detected boxes that judge whether a track stands still, how much each must hold of the latest (area share), and how far its edges may shift (share of the box height). */
+/**
+ * Whether a track stands still: over its last STILL_BOXES detected boxes, how much each must hold of the latest (area
+ * share) and how far its middle and top or bottom edge may shift (share of the box height).
+ */
 const STILL_BOXES = 3;
 const STILL_OVERLAP = 0.7;
 const STILL_SHIFT = 0.06;
@@ -160,14 +163,15 @@ export class ByteTracker {
     // 1. high-score detections against tracked and lost tracks
     const first = this.associate(pool, high, options.firstMatchMaxCost, options.fuseScore, options.matchBuffer);
     for (const [t, d] of first.matches) this.absorb(pool[t]!, high[d]!);
-    // 1b. what is left against the tracks left that stand (or stood when lost) still, where they were last detected: a box that flickers
-    // between a whole motorbike and its rider alone throws the filter's velocity and size off, and its prediction drifts
-    // from where the vehicle waits (a waiting motorbike got a new id every few frames). Only after every track had its
-    // prediction matched: in a column starting at green, the last box of one is where the next one is now.
-    const lostStill = first.unmatchedRows.map((t) => pool[t]!).filter((t) => (t.state === 'lost' ? t.stationary : standsStill(t)));
+    // 1b. what is left against the tracks left that stand (or stood when lost) still, by where they were last
+    // detected: a box that flickers between a whole motorbike and its rider alone throws the filter's velocity and
+    // size off, and its prediction drifts from where the vehicle waits (a waiting motorbike got a new id every few
+    // frames). Only after every prediction had its turn: in a column starting at green, the last box of one vehicle
+    // is where the next one is now.
+    const still = first.unmatchedRows.map((t) => pool[t]!).filter((t) => (t.state === 'lost' ? t.stationary : standsStill(t)));
     const afterFirst = first.unmatchedColumns.map((d) => high[d]!);
-    const refound = this.associate(lostStill, afterFirst, options.firstMatchMaxCost, options.fuseScore, options.matchBuffer, (t) => t.detectedBox);
-    for (const [t, d] of refound.matches) this.absorb(lostStill[t]!, afterFirst[d]!);
+    const refound = this.associate(still, afterFirst, options.firstMatchMaxCost, options.fuseScore, options.matchBuffer, (t) => t.detectedBox);
+    for (const [t, d] of refound.matches) this.absorb(still[t]!, afterFirst[d]!);
 
     // 2. low-score detections against tracks that were tracked until now
     const stillTracked = first.unmatchedRows.map((t) => pool[t]!).filter((t) => t.state === 'tracked' && t.lastSeenFrame < this.frame);

@@ -1,14 +1,14 @@
 // Worker thread of CameraWorker: renders each camera's second from the twin's approach views and runs its vision
 // pipeline on the frames; answers with what each camera measured and whether it is healthy.
 import { parentPort, workerData } from 'node:worker_threads';
-import { type ApproachView, type CameraConfig, DetectorSettings } from '@greenwave/contracts';
-import { CameraPipeline, LaneChangeSmoother, type SyntheticCamera, detectorFromSettings, renderApproach } from '@greenwave/vision';
+import type { ApproachView, CameraConfig } from '@greenwave/contracts';
+import { CameraPipeline, LaneChangeSmoother, type SyntheticCamera, renderApproach } from '@greenwave/vision';
 import type { CameraWorkerReply, CameraWorkerSetup } from './camera-worker.ts';
+import { pilotDetector } from './pilot-detector.ts';
 import { viewEarlier } from './view-earlier.ts';
 
 const setup = workerData as CameraWorkerSetup;
-// one detector for all: the pilot cameras share their detector settings
-const detector = await detectorFromSettings((setup.cameras[0]?.config as CameraConfig | undefined)?.detector ?? DetectorSettings.parse({}), { scoreThreshold: 0.1 });
+const detector = await pilotDetector(setup.cameras.map((c) => c.config as CameraConfig));
 const cameras = setup.cameras.map((c) => ({ ...c, pipeline: new CameraPipeline(c.config as CameraConfig, { detector }), lateral: new LaneChangeSmoother(c.seed) }));
 const frameMs: number[] = [];
 

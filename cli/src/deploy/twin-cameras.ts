@@ -1,9 +1,10 @@
-import { type CameraConfig, DetectorSettings, type LaneMeasurement } from '@greenwave/contracts';
+import type { CameraConfig, LaneMeasurement } from '@greenwave/contracts';
 import { viewEarlier } from './view-earlier.ts';
 import { VisionMeasurementSource, pipelineFeed } from '@greenwave/edge-agent';
 import { type RtJunction, type Twin, readJunction, viewApproach } from '@greenwave/simulator';
-import { CameraPipeline, LaneChangeSmoother, type SyntheticCamera, type TruthObject, type VehicleDetector, detectorFromSettings, renderApproach } from '@greenwave/vision';
+import { CameraPipeline, LaneChangeSmoother, type SyntheticCamera, type TruthObject, type VehicleDetector, renderApproach } from '@greenwave/vision';
 import { pilotCameras } from './pilot-camera.ts';
+import { pilotDetector } from './pilot-detector.ts';
 
 /** One synthetic camera on one approach of a twin junction, with its vision pipeline. */
 export interface TwinCamera {
@@ -43,11 +44,8 @@ export class TwinCameras {
 
   static async create(twin: Twin, junctionIds: readonly string[], options: TwinCamerasOptions = {}): Promise<TwinCameras> {
     const fps = options.fps ?? 5;
-    // weak detections too: ByteTrack's second association extends tracks with them
     const pilots = pilotCameras(twin, junctionIds, fps);
-    // one detector for all: the pilot cameras share their detector settings
-    const settings = pilots[0]?.config.detector ?? DetectorSettings.parse({});
-    const detector = await detectorFromSettings({ ...settings, threads: options.threads ?? settings.threads }, { scoreThreshold: 0.1 });
+    const detector = await pilotDetector(pilots.map((p) => p.config), options.threads);
     const out = new TwinCameras(twin, detector, fps, options.onFrame);
     const clock = () => twin.simS * 1000;
     for (const c of pilots) {

@@ -96,8 +96,7 @@ interface InternalTrack {
   score: number;
   firstFrame: number;
   lastSeenFrame: number;
-  detectedBox: Box;
-  /** The last few detected boxes, oldest first: whether the track stood still. */
+  /** The last few detected boxes, oldest first (never empty): where it was last seen, and whether it stood still. */
   recentBoxes: Box[];
   /** Stood still when it was lost: kept `maxLostFramesStationary` frames where it was, looked for where it was last detected. */
   stationary: boolean;
@@ -170,7 +169,7 @@ export class ByteTracker {
     // is where the next one is now.
     const still = first.unmatchedRows.map((t) => pool[t]!).filter((t) => (t.state === 'lost' ? t.stationary : standsStill(t)));
     const afterFirst = first.unmatchedColumns.map((d) => high[d]!);
-    const refound = this.associate(still, afterFirst, options.firstMatchMaxCost, options.fuseScore, options.matchBuffer, (t) => t.detectedBox);
+    const refound = this.associate(still, afterFirst, options.firstMatchMaxCost, options.fuseScore, options.matchBuffer, lastDetectedBox);
     for (const [t, d] of refound.matches) this.absorb(still[t]!, afterFirst[d]!);
 
     // 2. low-score detections against tracks that were tracked until now
@@ -229,7 +228,6 @@ export class ByteTracker {
     track.kalman = updateKalmanState(track.kalman, boxToMeasurement(detection.box));
     track.state = 'tracked';
     track.lastSeenFrame = this.frame;
-    track.detectedBox = detection.box;
     track.recentBoxes = [...track.recentBoxes.slice(1 - STILL_BOXES), detection.box];
     track.stationary = false;
     track.score = detection.score;
@@ -249,7 +247,6 @@ export class ByteTracker {
       score: detection.score,
       firstFrame: this.frame,
       lastSeenFrame: this.frame,
-      detectedBox: detection.box,
       recentBoxes: [detection.box],
       stationary: false,
       hits: 1,
@@ -295,7 +292,7 @@ export class ByteTracker {
       hits: track.hits,
       firstFrame: track.firstFrame,
       velocityPxPerFrame: [mean[4]!, mean[5]!],
-      detectedBox: track.detectedBox,
+      detectedBox: lastDetectedBox(track),
     };
   }
 }
@@ -322,13 +319,18 @@ export function verifyTrackerOptions(options: Required<ByteTrackerOptions>): Req
   return options;
 }
 
+/** Where the track was last detected. */
+function lastDetectedBox(track: InternalTrack): Box {
+  return track.recentBoxes.at(-1)!;
+}
+
 /**
  * The track's last few detected boxes are where the latest is: each holds most of the other, the same middle across
  * and the same top or the same bottom edge (within 6% of the box size). A box flickering between a whole motorbike and
  * its rider alone keeps its top; a vehicle that moves shifts both edges.
  */
 function standsStill(track: InternalTrack): boolean {
-  const latest = track.recentBoxes.at(-1)!;
+  const latest = lastDetectedBox(track);
   if (track.recentBoxes.length < STILL_BOXES) return false;
   return track.recentBoxes.every((b) => {
     const tolerance = STILL_SHIFT * Math.max(b[3] - b[1], latest[3] - latest[1]);

@@ -171,6 +171,35 @@ describe('lane measurement builder', () => {
     expect(out.filter((m) => m.laneIndex === 2).map((m) => m.count)).toEqual([0, 0]); // only ever predicted
   });
 
+  it('counts a crossing once when the vehicle gets a new track just past the line, and not when the old track comes back', () => {
+    // a motorbike at 6 m/s, detected every 0.2 s: track 1 until it is 0.5 m past a count line 10 m before the stop line
+    // (not yet beyond the margin), unseen for 0.6 s, then track 2; track 1 found again further on counts nothing more
+    const camera = { ...cameraConfig, countLines: [{ name: 'count line 10 m before the stop line', groundY: 10 }] };
+    const front = (t: number) => 20.3 - (t / 1000) * 6;
+    const counted = (comesBack: boolean) => {
+      const builder = new LaneMeasurementBuilder({ camera, countMarginM: 0.5, countConfirmObservations: 2 });
+      const out: LaneMeasurement[] = [];
+      for (let t = 0; t <= 3400; t += 200) {
+        const box = boxOf('motorbike', laneCentre(1), front(t));
+        const tracks: TrackInFrame[] = t <= 1800 ? [{ id: 1, class: 'motorbike', box }] : t < 2600 ? [] : [{ id: 2, class: 'motorbike', box }];
+        if (comesBack && t === 3000) tracks.push({ id: 1, class: 'motorbike', box: boxOf('motorbike', laneCentre(1), front(t) - 1) });
+        out.push(...builder.observe(t, tracks));
+      }
+      return out.filter((m) => m.laneIndex === 1).reduce((n, m) => n + m.count, 0);
+    };
+    expect(front(1800)).toBeCloseTo(9.5, 6);
+    expect(counted(false)).toBe(1);
+    expect(counted(true)).toBe(1);
+    // a vehicle standing still whose track is lost is not continued by a new track ahead of it
+    const still = new LaneMeasurementBuilder({ camera, countMarginM: 0.5, countConfirmObservations: 2 });
+    const counts: LaneMeasurement[] = [];
+    for (let t = 0; t <= 3000; t += 200) {
+      const tracks: TrackInFrame[] = t <= 1000 ? [{ id: 1, class: 'motorbike', box: boxOf('motorbike', laneCentre(1), 10.8) }] : t < 1600 ? [] : [{ id: 2, class: 'motorbike', box: boxOf('motorbike', laneCentre(1), 9 - (t - 1600) / 1000) }];
+      counts.push(...still.observe(t, tracks));
+    }
+    expect(counts.reduce((n, m) => n + m.count, 0)).toBe(0);
+  });
+
   it('emits on whole intervals, catches up over a gap with empty counts and refuses time going back', () => {
     const builder = new LaneMeasurementBuilder({ camera: cameraConfig, intervalS: 1 });
     expect(builder.observe(1_700_000_000_250, [])).toEqual([]);

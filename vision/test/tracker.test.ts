@@ -225,6 +225,24 @@ describe('ByteTracker', () => {
     expect(moving.confirmedTracks()).toEqual([]);
   });
 
+
+  it('never moves a waiting vehicle onto one box of it and the vehicle in front (a column of two waiting motorbikes)', () => {
+    // boxes seen at Núi Thành: the front motorbike, the one behind it (higher in the picture, overlapping it), and
+    // NanoDet's one box over both in some frames — it overlaps the one behind a little more than the front one
+    const front: Box = [291, 223, 324, 300];
+    const behind: Box = [292, 194, 330, 264];
+    const both: Box = [291, 194, 330, 301];
+    const tracker = new ByteTracker({ highScoreThreshold: 0.3, newTrackScoreThreshold: 0.4, fuseScore: false, matchBuffer: 0.3, unconfirmedMatchBuffer: 0.5 });
+    for (let frame = 0; frame < 6; frame++) tracker.update([detection(front, 0.67, 'motorbike'), detection(behind, 0.4, 'motorbike')]);
+    const idOf = (box: Box) => trackNear(tracker.confirmedTracks(), box, 5)!.id;
+    const [frontId, behindId] = [idOf(front), idOf(behind)];
+    for (let frame = 0; frame < 6; frame++) {
+      const reported = tracker.update([detection(frame % 2 === 0 ? both : front, 0.67, 'motorbike'), ...(frame % 2 === 0 ? [] : [detection(behind, 0.4, 'motorbike')])]);
+      // whatever box it is seen in, the vehicle reaching down to the front motorbike's place is the front one
+      expect(reported.filter((t) => t.detectedBox[3] > 290).map((t) => t.id)).toEqual([frontId]);
+    }
+    expect(tracker.confirmedTracks().map((t) => t.id).sort()).toEqual([frontId, behindId].sort());
+  });
   it('never keeps a standing vehicle lost past maxLostFramesStationary, nor a moving one past maxLostFrames (property)', () => {
     fc.assert(
       fc.property(fc.integer({ min: 0, max: 40 }), fc.integer({ min: 0, max: 25 }), fc.integer({ min: 1, max: 80 }), fc.boolean(), (keep, keepStill, gap, still) => {

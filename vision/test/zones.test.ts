@@ -283,6 +283,14 @@ describe('count line crossings confirmed by two observations in a row', () => {
     expect([3.5, 1, -1].map((y) => counter.update(2, y))).toEqual([[], [], []]);
     expect(() => new CountLineCrossings([], { confirmObservations: 0 })).toThrow(/confirmObservations/);
   });
+
+  it('counts a track seen driving downstream on its first observation past the margin, once', () => {
+    const counter = new CountLineCrossings([{ name: 'count line', groundY: 3 }], { marginM: 0.5, confirmObservations: 2 });
+    // seen once past the line, then lost: counted only when it was moving
+    expect([8, 5.6, 1.2].map((y) => counter.update(1, y, y < 8))).toEqual([[], [], [0]]);
+    expect([8, 5.6, 1.2].map((y) => counter.update(2, y, false))).toEqual([[], [], []]);
+    expect(counter.update(1, -1, true)).toEqual([]);
+  });
 });
 
 describe('stop-line queue', () => {

@@ -11,7 +11,8 @@ import { ClassVotes } from './class-votes.ts';
  *  2. high-score detections are matched to them by 1 − IoU (times the detection score, as ByteTrack's
  *     `fuse_score`), optimally (Hungarian), pairs only below `firstMatchMaxCost`; lost tracks matched here are
  *     re-found with their old id; the detections left are then matched to the tracks left that stand (or stood
- *     when lost) still, by their last detected box;
+ *     when lost) still, by their last detected box; a track standing still never takes a detection reaching more than
+ *     a quarter of its height below its boxes (that is the vehicle in front of it);
  *  3. low-score detections are matched to the tracks still unmatched that were tracked last frame (never to lost
  *     ones), below `secondMatchMaxCost` — so a vehicle whose score drops behind an occluder keeps its track;
  *     tracks still unmatched become lost;
@@ -127,6 +128,16 @@ const DUPLICATE_IOU = 0.85;
 const STILL_BOXES = 3;
 const STILL_OVERLAP = 0.7;
 const STILL_SHIFT = 0.06;
+/** The same for the middle across: NanoDet boxes a waiting motorbike in two shapes whose middles are 8% of its height apart. */
+const STILL_SHIFT_ACROSS = 0.15;
+/**
+ * How far (share of its height) a detection's bottom edge may reach below the boxes of a vehicle that stands still and
+ * still be that vehicle. A box flickering to the rider alone rises; one reaching further down over a waiting motorbike
+ * is the vehicle in front of it, or the two in one box (NanoDet often boxes a column of two waiting motorbikes as one):
+ * taken, the track jumped to the front vehicle's place and counted (Núi Thành, 300 s: a motorbike waiting 0.4 m before
+ * the count line was counted 42 s before it drove off, and not when it did).
+ */
+const STILL_MAX_STEP_DOWN = 0.25;
 
 export class ByteTracker {
   readonly options: Readonly<Required<ByteTrackerOptions>>;
@@ -167,7 +178,7 @@ export class ByteTracker {
     // size off, and its prediction drifts from where the vehicle waits (a waiting motorbike got a new id every few
     // frames). Only after every prediction had its turn: in a column starting at green, the last box of one vehicle
     // is where the next one is now.
-    const still = first.unmatchedRows.map((t) => pool[t]!).filter((t) => (t.state === 'lost' ? t.stationary : standsStill(t)));
+    const still = first.unmatchedRows.map((t) => pool[t]!).filter(standsOrStoodStill);
     const afterFirst = first.unmatchedColumns.map((d) => high[d]!);
     const refound = this.associate(still, afterFirst, options.firstMatchMaxCost, options.fuseScore, options.matchBuffer, lastDetectedBox);
     for (const [t, d] of refound.matches) this.absorb(still[t]!, afterFirst[d]!);
@@ -215,8 +226,10 @@ export class ByteTracker {
     const detectionBoxes = detections.map((d) => bufferBox(d.box, buffer));
     const cost = tracks.map((track) => {
       const box = bufferBox(boxOf(track), buffer);
+      const lowest = standsOrStoodStill(track) ? lowestAdmissibleBottom(track) : Number.POSITIVE_INFINITY;
       return detections.map((detection, i) => {
         if (this.options.separatePersons && groupOf(detection.class) !== track.group) return Number.POSITIVE_INFINITY;
+        if (detection.box[3] > lowest) return Number.POSITIVE_INFINITY;
         const iou = intersectionOverUnion(box, detectionBoxes[i]!);
         return 1 - (fuseScore ? iou * detection.score : iou);
       });
@@ -335,8 +348,19 @@ function standsStill(track: InternalTrack): boolean {
   return track.recentBoxes.every((b) => {
     const tolerance = STILL_SHIFT * Math.max(b[3] - b[1], latest[3] - latest[1]);
     const sameEdge = Math.abs(b[1] - latest[1]) <= tolerance || Math.abs(b[3] - latest[3]) <= tolerance;
-    return heldShare(b, latest) >= STILL_OVERLAP && sameEdge && Math.abs((b[0] + b[2]) / 2 - (latest[0] + latest[2]) / 2) <= tolerance;
+    return heldShare(b, latest) >= STILL_OVERLAP && sameEdge && Math.abs((b[0] + b[2]) / 2 - (latest[0] + latest[2]) / 2) <= STILL_SHIFT_ACROSS * Math.max(b[3] - b[1], latest[3] - latest[1]);
   });
+}
+
+function standsOrStoodStill(track: InternalTrack): boolean {
+  return track.state === 'lost' ? track.stationary : standsStill(track);
+}
+
+/** The lowest bottom edge (image row) a detection of a vehicle standing still may have (see STILL_MAX_STEP_DOWN). */
+function lowestAdmissibleBottom(track: InternalTrack): number {
+  const bottom = Math.max(...track.recentBoxes.map((b) => b[3]));
+  const height = Math.max(...track.recentBoxes.map((b) => b[3] - b[1]));
+  return bottom + STILL_MAX_STEP_DOWN * height;
 }
 
 /** Intersection of the two boxes over the smaller one's area: 1 when one holds the other. */

@@ -37,6 +37,8 @@ export class CountLineCrossings {
   readonly marginM: number;
   readonly confirmObservations: number;
   private readonly progress = new Map<number, LineProgress[]>();
+  /** Tracks whose progress went to the track that continued them: they never count again. */
+  private readonly handedOver = new Set<number>();
 
   constructor(
     readonly lines: readonly CountLineAt[],
@@ -48,9 +50,14 @@ export class CountLineCrossings {
     if (!(Number.isInteger(this.confirmObservations) && this.confirmObservations >= 1)) throw new RangeError(`count line confirmObservations must be a whole number >= 1, got ${this.confirmObservations}`);
   }
 
-  /** Feeds a track's current ground y (m upstream of the stop line); returns the indices of the lines it crossed now. */
-  update(trackId: number, groundY: number): number[] {
-    if (!Number.isFinite(groundY)) return [];
+  /**
+   * Feeds a track's current ground y (m upstream of the stop line); returns the indices of the lines it crossed now.
+   * `moving`: the track is seen driving downstream, so one observation beyond the margin counts (the flicker that
+   * `confirmObservations` guards against is of vehicles standing still, and a fast motorbike often turns into its
+   * rider's box, or leaves the picture, right after the line).
+   */
+  update(trackId: number, groundY: number, moving = false): number[] {
+    if (!Number.isFinite(groundY) || this.handedOver.has(trackId)) return [];
     let lines = this.progress.get(trackId);
     if (lines === undefined) {
       lines = this.lines.map(() => ({ armed: false, counted: false, upstreamRun: 0, beyondRun: 0 }));
@@ -63,12 +70,22 @@ export class CountLineCrossings {
       state.upstreamRun = groundY > line.groundY ? state.upstreamRun + 1 : 0;
       state.beyondRun = groundY < line.groundY - this.marginM ? state.beyondRun + 1 : 0;
       if (state.upstreamRun >= this.confirmObservations) state.armed = true;
-      else if (state.armed && state.beyondRun >= this.confirmObservations) {
+      else if (state.armed && (state.beyondRun >= this.confirmObservations || (moving && state.beyondRun >= 1))) {
         state.counted = true;
         crossed.push(i);
       }
     });
     return crossed;
+  }
+
+  /**
+   * A new track `toId` continues the lost track `fromId` (the same vehicle under a new id): it takes over what the old
+   * one had done at every line — armed, counted, its runs — and the old one never counts after.
+   */
+  handOver(fromId: number, toId: number): void {
+    const from = this.progress.get(fromId);
+    if (from !== undefined) this.progress.set(toId, from.map((state) => ({ ...state })));
+    this.handedOver.add(fromId);
   }
 
   /** Whether the track has been counted at the line. */
@@ -79,6 +96,7 @@ export class CountLineCrossings {
   /** Drops a track that has ended. */
   forget(trackId: number): void {
     this.progress.delete(trackId);
+    this.handedOver.delete(trackId);
   }
 
   get trackedCount(): number {

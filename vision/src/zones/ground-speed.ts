@@ -8,11 +8,11 @@ export interface GroundSample {
 }
 
 /**
- * Ground speed (m/s) from the least-squares line through the samples (x and y against time): steadier than the
- * first-to-last difference when positions are noisy. Null with fewer than two samples or when they span less than
- * `minSpanMs`.
+ * Ground velocity (m/s along x and y) from the least-squares lines through the samples (x and y against time):
+ * steadier than the first-to-last difference when positions are noisy. Null with fewer than two samples or when they
+ * span less than `minSpanMs`.
  */
-export function groundSpeedMps(samples: readonly GroundSample[], minSpanMs: number): number | null {
+export function groundVelocity(samples: readonly GroundSample[], minSpanMs: number): { vx: number; vy: number } | null {
   if (samples.length < 2) return null;
   const first = samples[0]!.timeMs;
   const span = samples[samples.length - 1]!.timeMs - first;
@@ -37,5 +37,11 @@ export function groundSpeedMps(samples: readonly GroundSample[], minSpanMs: numb
     sumTX += t * (s.x - meanX);
     sumTY += t * (s.y - meanY);
   }
-  return Math.hypot(sumTX / sumTT, sumTY / sumTT);
+  return { vx: sumTX / sumTT, vy: sumTY / sumTT };
+}
+
+/** Ground speed (m/s) from `groundVelocity`; null where it is. */
+export function groundSpeedMps(samples: readonly GroundSample[], minSpanMs: number): number | null {
+  const v = groundVelocity(samples, minSpanMs);
+  return v === null ? null : Math.hypot(v.vx, v.vy);
 }

@@ -12,7 +12,7 @@ import {
 import type { Box, DetectionClass } from '../detect/detection.ts';
 import { CountLineCrossings } from './count-line-crossings.ts';
 import { vehicleClassOfDetection } from './detection-vehicle-class.ts';
-import { type GroundSample, groundSpeedMps } from './ground-speed.ts';
+import { type GroundSample, groundSpeedMps, groundVelocity } from './ground-speed.ts';
 import { type GroundProjection, groundProjectionFromCalibration } from './homography.ts';
 import { groundContactPoint, laneZoneOfPoint } from './lane-assignment.ts';
 import { type LaneVehicle, measureLane } from './measure-lane.ts';
@@ -65,7 +65,28 @@ interface TrackMemory {
   history: GroundSample[];
   laneZoneIndex: number | undefined;
   lastSeenMs: number;
+  /** Where the track was last detected, and its speed downstream then (m/s, from its positions over the speed window). */
+  lastObserved?: GroundSample & { downstreamMps: number };
+  /** Continued by a newer track (see `continuedTrack`). */
+  handedOver: boolean;
 }
+
+/**
+ * A new track first seen past the count line is the continuation of a track lost at most HANDOVER_MS ago that was
+ * moving downstream at least HANDOVER_MIN_MPS, when it starts within HANDOVER_REACH_M (plus half the distance the old
+ * one would have covered) of where the old one would be by now and within HANDOVER_ACROSS_M across: it takes over the
+ * old one's progress at the lines. Seen at Núi Thành: a motorbike hidden for two frames 4 m before the line came back
+ * 0.3 m past it under a new id, and its crossing was never counted.
+ */
+const HANDOVER_MS = 1500;
+const HANDOVER_MIN_MPS = 1.5;
+const HANDOVER_REACH_M = 2;
+const HANDOVER_ACROSS_M = 2;
+/**
+ * A track driving downstream at least this fast (m/s) counts on its first observation beyond the count margin (see
+ * `CountLineCrossings.update`).
+ */
+const COUNT_MOVING_MPS = 3;
 
 /**
  * Turns tracks into per-lane measurements each interval. Per frame: each vehicle track's ground contact point (the
@@ -81,6 +102,8 @@ export class LaneMeasurementBuilder {
   readonly intervalMs: number;
   private readonly camera: MeasuredCamera;
   private readonly counter: CountLineCrossings;
+  /** Ground y of the line counted at. */
+  private readonly countLineY: number;
   private readonly speedWindowMs: number;
   private readonly forgetAfterMs: number;
   private readonly vehicleClasses: Readonly<Record<VehicleClassName, VehicleClassParams>>;
@@ -97,6 +120,7 @@ export class LaneMeasurementBuilder {
     this.intervalMs = Math.round((options.intervalS ?? 1) * 1000);
     if (!(this.intervalMs >= 1)) throw invalidOption('intervalS', options.intervalS, 'must be at least 0.001 s');
     const lines = options.camera.countLines.length > 0 ? options.camera.countLines : [{ name: 'stop line', groundY: 0 }];
+    this.countLineY = lines[0]!.groundY;
     this.counter = new CountLineCrossings(lines, { marginM: options.countMarginM ?? 1, confirmObservations: options.countConfirmObservations ?? 1 });
     this.speedWindowMs = (options.speedWindowS ?? 1) * 1000;
     if (!(this.speedWindowMs > 0)) throw invalidOption('speedWindowS', options.speedWindowS, 'must be positive');
@@ -119,8 +143,9 @@ export class LaneMeasurementBuilder {
     this.nextEmitMs ??= (Math.floor(timeMs / this.intervalMs) + 1) * this.intervalMs;
 
     this.latest = [];
+    const observedNow = new Set(tracks.filter((t) => t.observed !== false).map((t) => t.id));
     for (const track of tracks) {
-      const vehicle = this.place(timeMs, track);
+      const vehicle = this.place(timeMs, track, observedNow);
       if (vehicle !== undefined) this.latest.push(vehicle);
     }
     for (const [id, memory] of this.memory) {
@@ -143,7 +168,7 @@ export class LaneMeasurementBuilder {
     return this.latest;
   }
 
-  private place(timeMs: number, track: TrackInFrame): MeasuredVehicle | undefined {
+  private place(timeMs: number, track: TrackInFrame, observedNow: ReadonlySet<number>): MeasuredVehicle | undefined {
     const vehicleClass = vehicleClassOfDetection(track.class);
     if (vehicleClass === undefined) return undefined;
     const contact = groundContactPoint(track.box);
@@ -154,8 +179,14 @@ export class LaneMeasurementBuilder {
     if (!Number.isFinite(x) || !Number.isFinite(y)) return undefined;
     let memory = this.memory.get(track.id);
     if (memory === undefined) {
-      memory = { history: [], laneZoneIndex: undefined, lastSeenMs: timeMs };
+      memory = { history: [], laneZoneIndex: undefined, lastSeenMs: timeMs, handedOver: false };
       this.memory.set(track.id, memory);
+      // only past the line: upstream a new track arms itself, and a track lost there may yet be found again
+      const continued = track.observed === false || y >= this.countLineY ? undefined : this.continuedTrack(timeMs, x, y, observedNow);
+      if (continued !== undefined) {
+        continued[1].handedOver = true;
+        this.counter.handOver(continued[0], track.id);
+      }
     }
     memory.lastSeenMs = timeMs;
     const zone = laneZoneOfPoint(contact, this.camera.lanes);
@@ -163,7 +194,8 @@ export class LaneMeasurementBuilder {
     memory.history.push({ timeMs, x, y });
     while (memory.history.length > 0 && timeMs - memory.history[0]!.timeMs > this.speedWindowMs) memory.history.shift();
 
-    const crossed = track.observed === false ? [] : this.counter.update(track.id, y);
+    if (track.observed !== false) memory.lastObserved = { timeMs, x, y, downstreamMps: -(groundVelocity(memory.history, this.speedWindowMs / 2)?.vy ?? 0) };
+    const crossed = track.observed === false ? [] : this.counter.update(track.id, y, memory.lastObserved!.downstreamMps >= COUNT_MOVING_MPS);
     if (crossed.includes(0) && memory.laneZoneIndex !== undefined) this.crossings[memory.laneZoneIndex]![vehicleClass]++;
 
     return {
@@ -174,6 +206,25 @@ export class LaneMeasurementBuilder {
       speedMps: groundSpeedMps(memory.history, this.speedWindowMs / 2),
       laneZoneIndex: memory.laneZoneIndex,
     };
+  }
+
+  /** The lost track a new track at (x, y) continues, if one fits (see HANDOVER_MS); the nearest to where it would be. */
+  private continuedTrack(timeMs: number, x: number, y: number, observedNow: ReadonlySet<number>): [number, TrackMemory] | undefined {
+    let best: [number, TrackMemory] | undefined;
+    let bestMiss = Number.POSITIVE_INFINITY;
+    for (const [id, memory] of this.memory) {
+      const last = memory.lastObserved;
+      if (last === undefined || memory.handedOver || observedNow.has(id) || last.downstreamMps < HANDOVER_MIN_MPS) continue;
+      const dtS = (timeMs - last.timeMs) / 1000;
+      if (!(dtS > 0 && dtS * 1000 <= HANDOVER_MS) || Math.abs(x - last.x) > HANDOVER_ACROSS_M) continue;
+      const travelled = last.downstreamMps * dtS;
+      const miss = Math.abs(y - (last.y - travelled));
+      if (miss <= HANDOVER_REACH_M + travelled / 2 && miss + Math.abs(x - last.x) < bestMiss) {
+        best = [id, memory];
+        bestMiss = miss + Math.abs(x - last.x);
+      }
+    }
+    return best;
   }
 
   private emit(timeMs: number): LaneMeasurement[] {

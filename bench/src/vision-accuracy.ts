@@ -24,6 +24,11 @@ export interface LaneResult {
   truthCount: number;
   /** Of the twin's vehicles in this lane (its own lane index) as they crossed, those drawn in another lane (still drifting over). */
   drawnElsewhere: number;
+  /**
+   * Of `truthCount`, vehicles hidden from the camera as they crossed: never drawn at least HIDDEN_VISIBILITY visible
+   * from 10 m before the line to 3 m past it (behind a bus or truck all the way).
+   */
+  hiddenAtLine: number;
   /** The twin's own stop-line count (its perfect camera), for reference: it differs by the vehicles between the lines at the window's ends. */
   stopLineCount: number;
   visionCount: number;
@@ -60,6 +65,8 @@ function iou(a: readonly number[], b: readonly number[]): number {
   const inter = w * h;
   return inter / ((a[2]! - a[0]!) * (a[3]! - a[1]!) + (b[2]! - b[0]!) * (b[3]! - b[1]!) - inter);
 }
+
+const HIDDEN_VISIBILITY = 0.5;
 
 const VEHICLES = new Set(['car', 'motorbike', 'bus', 'truck', 'bicycle']);
 const detectedClass = (d: Detection) => (d.class === 'bicycle' ? 'motorbike' : d.class);
@@ -126,6 +133,9 @@ export async function visionAccuracy(options: { junctionId: string; durationS?: 
   // the vehicles drawn crossing each camera's count line, frame by frame, in the lane under their drawn position (the
   // twin moves a vehicle to another lane in one step; the camera draws it drifting across for a few seconds)
   const lastDistance = new Map<string, number>();
+  // each vehicle's best visibility near the line, and the lane each crossing was counted in
+  const visibleNearLine = new Map<string, number>();
+  const crossings: { key: string; lane: LaneResult }[] = [];
   let counting = false;
   const countLineCrossings = (camera: TwinCamera, truth: readonly TruthObject[]) => {
     const lineM = camera.config.countLines[0]?.groundY ?? 0;
@@ -133,9 +143,12 @@ export async function visionAccuracy(options: { junctionId: string; durationS?: 
       const key = `${camera.approachId}:${t.id}`;
       const was = lastDistance.get(key);
       lastDistance.set(key, t.distanceM);
+      if (t.distanceM <= lineM + 10 && t.distanceM >= lineM - 3) visibleNearLine.set(key, Math.max(visibleNearLine.get(key) ?? 0, t.visibility));
       if (!counting || was === undefined || was <= lineM || t.distanceM > lineM) continue;
       const zone = laneZoneOfPoint(camera.pipeline.builder.projection.groundToImage([t.ground[0], lineM]), camera.config.lanes);
-      lane({ approachId: camera.approachId, laneIndex: zone?.laneIndex ?? t.laneIndex }).truthCount++;
+      const crossedIn = lane({ approachId: camera.approachId, laneIndex: zone?.laneIndex ?? t.laneIndex });
+      crossedIn.truthCount++;
+      crossings.push({ key, lane: crossedIn });
       if (zone !== undefined && zone.laneIndex !== t.laneIndex) lane({ approachId: camera.approachId, laneIndex: t.laneIndex }).drawnElsewhere++;
     }
   };
@@ -147,7 +160,7 @@ export async function visionAccuracy(options: { junctionId: string; durationS?: 
   const lane = (m: Pick<LaneMeasurement, 'approachId' | 'laneIndex'>) => {
     const key = `${m.approachId}/${m.laneIndex}`;
     let r = lanes.get(key);
-    if (!r) lanes.set(key, (r = { lane: key, truthCount: 0, drawnElsewhere: 0, stopLineCount: 0, visionCount: 0, queueSeconds: 0, queueWithin: 0, queueAbsErrVeh: 0, queueAbsErrM: 0 }));
+    if (!r) lanes.set(key, (r = { lane: key, truthCount: 0, drawnElsewhere: 0, hiddenAtLine: 0, stopLineCount: 0, visionCount: 0, queueSeconds: 0, queueWithin: 0, queueAbsErrVeh: 0, queueAbsErrM: 0 }));
     return r;
   };
   const started = performance.now();
@@ -178,6 +191,7 @@ export async function visionAccuracy(options: { junctionId: string; durationS?: 
   } finally {
     await cameras.close();
   }
+  for (const c of crossings) if ((visibleNearLine.get(c.key) ?? 0) < HIDDEN_VISIBILITY) c.lane.hiddenAtLine++;
   return {
     junctionId: junction.id,
     fps,

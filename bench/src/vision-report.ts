@@ -44,14 +44,15 @@ for (const junctionId of junctions) {
     Object.entries(run.detection.bySize).map(([c, t]) => [c, t.truth, pct(t.found, t.truth)]),
   );
   console.log(`precision: ${pct(run.detection.detections - run.detection.falsePositives, run.detection.detections)} of ${run.detection.detections} vehicle detections overlap a vehicle (IoU ≥ 0.3)\n`);
-  console.log(`lanes over ${durationS} s (count: vision vs the vehicles drawn crossing the same count line in that lane, and the twin's stop-line count; queue: lane-seconds with a queue in either):`);
+  console.log(`lanes over ${durationS} s (count: vision vs the vehicles drawn crossing the same count line in that lane — hidden: never ≥ 50% visible from 10 m before it to 3 m past it — and the twin's stop-line count; queue: lane-seconds with a queue in either):`);
   table(
-    ['lane', 'truth at count line', 'vision count', 'error', 'twin lane, drawn elsewhere', 'twin stop line', 'queue s', 'within ±15%/±1 veh', 'mean |err| veh', 'mean |err| m'],
+    ['lane', 'truth at count line', 'vision count', 'error', 'hidden at the line', 'twin lane, drawn elsewhere', 'twin stop line', 'queue s', 'within ±15%/±1 veh', 'mean |err| veh', 'mean |err| m'],
     run.lanes.map((l) => [
       l.lane,
       l.truthCount,
       l.visionCount,
       l.truthCount === 0 ? '-' : `${(((l.visionCount - l.truthCount) / l.truthCount) * 100).toFixed(1)}%`,
+      l.hiddenAtLine,
       l.drawnElsewhere,
       l.stopLineCount,
       l.queueSeconds,
@@ -60,14 +61,14 @@ for (const junctionId of junctions) {
       l.queueSeconds ? (l.queueAbsErrM / l.queueSeconds).toFixed(1) : '-',
     ]),
   );
-  const total = run.lanes.reduce((a, l) => ({ t: a.t + l.truthCount, s: a.s + l.stopLineCount, v: a.v + l.visionCount, qs: a.qs + l.queueSeconds, qw: a.qw + l.queueWithin }), { t: 0, s: 0, v: 0, qs: 0, qw: 0 });
+  const total = run.lanes.reduce((a, l) => ({ t: a.t + l.truthCount, h: a.h + l.hiddenAtLine, s: a.s + l.stopLineCount, v: a.v + l.visionCount, qs: a.qs + l.queueSeconds, qw: a.qw + l.queueWithin }), { t: 0, h: 0, s: 0, v: 0, qs: 0, qw: 0 });
   const byApproach = new Map<string, { t: number; v: number }>();
   for (const l of run.lanes) {
     const a = byApproach.get(l.lane.split('/')[0]!) ?? { t: 0, v: 0 };
     byApproach.set(l.lane.split('/')[0]!, { t: a.t + l.truthCount, v: a.v + l.visionCount });
   }
   console.log(`by approach: ${[...byApproach].map(([a, c]) => `${a} ${c.v} vs ${c.t}${c.t ? ` (${pct(c.v - c.t, c.t)})` : ''}`).join(', ')}`);
-  console.log(`all lanes: ${total.v} counted vs ${total.t} true at the count line (${pct(total.v - total.t, total.t)}; the twin's stop line: ${total.s}); queue within ±15% or ±1 vehicle in ${pct(total.qw, total.qs)} of ${total.qs} lane-seconds\n`);
+  console.log(`all lanes: ${total.v} counted vs ${total.t} true at the count line (${pct(total.v - total.t, total.t)}; ${total.h} of them hidden from the camera at the line; the twin's stop line: ${total.s}); queue within ±15% or ±1 vehicle in ${pct(total.qw, total.qs)} of ${total.qs} lane-seconds\n`);
   writeFileSync(`data/reports/vision-accuracy-${junctionId}.json`, `${JSON.stringify({ ...run, frameMs: undefined }, null, 2)}\n`);
 }
 

@@ -243,6 +243,29 @@ describe('ByteTracker', () => {
     }
     expect(tracker.confirmedTracks().map((t) => t.id).sort()).toEqual([frontId, behindId].sort());
   });
+  it('never hands a vehicle lost while waiting to the next vehicle that waits behind it or drives up to its place', () => {
+    const waitingAt: Box = [200, 300, 240, 380];
+    const waitThenHide = () => {
+      const tracker = new ByteTracker({ maxLostFrames: 15, maxLostFramesStationary: 600, matchBuffer: 0.3 });
+      for (let frame = 0; frame < 8; frame++) tracker.update([detection(waitingAt, 0.6, 'motorbike')]);
+      for (let frame = 0; frame < 50; frame++) tracker.update([]);
+      return tracker;
+    };
+    // the next vehicle of the queue stops 50 px further back: a vehicle of its own
+    const behind = waitThenHide();
+    for (let frame = 0; frame < 3; frame++) behind.update([detection([200, 250, 240, 330], 0.6, 'motorbike')]);
+    expect(behind.confirmedTracks().map((t) => [t.id, t.state])).toEqual([[1, 'lost'], [2, 'tracked']]);
+    // a vehicle drives up to the very place and stops there: it keeps its own id, and the one lost there is dropped
+    const arriving = waitThenHide();
+    const ids = new Set<number>();
+    for (let frame = 0; frame < 16; frame++) {
+      const y = Math.min(300, 180 + 12 * frame);
+      arriving.update([detection([200, y, 240, y + 80], 0.6, 'motorbike')]).forEach((t) => ids.add(t.id));
+    }
+    expect([...ids]).toEqual([2]);
+    expect(arriving.confirmedTracks().map((t) => t.id)).toEqual([2]);
+  });
+
   it('never keeps a standing vehicle lost past maxLostFramesStationary, nor a moving one past maxLostFrames (property)', () => {
     fc.assert(
       fc.property(fc.integer({ min: 0, max: 40 }), fc.integer({ min: 0, max: 25 }), fc.integer({ min: 1, max: 80 }), fc.boolean(), (keep, keepStill, gap, still) => {

@@ -10,9 +10,9 @@ import { ClassVotes } from './class-votes.ts';
  *  1. every confirmed track (tracked or lost) is predicted one frame ahead by its Kalman filter;
  *  2. high-score detections are matched to them by 1 − IoU (times the detection score, as ByteTrack's
  *     `fuse_score`), optimally (Hungarian), pairs only below `firstMatchMaxCost`; lost tracks matched here are
- *     re-found with their old id; the detections left are then matched to the tracks left that stand (or stood
- *     when lost) still, by their last detected box; a track standing still never takes a detection reaching more than
- *     a quarter of its height below its boxes (that is the vehicle in front of it);
+ *     re-found with their old id (except those lost standing still longer than `maxLostFrames`); the detections left are then matched to
+ *     the tracks left that stand (or stood when lost) still, by their last detected box; a track standing still never takes a detection reaching more than
+ *     a quarter of its height below its boxes (that is the vehicle in front of it) or lying wholly that much above them;
  *  3. low-score detections are matched to the tracks still unmatched that were tracked last frame (never to lost
  *     ones), below `secondMatchMaxCost` — so a vehicle whose score drops behind an occluder keeps its track;
  *     tracks still unmatched become lost;
@@ -22,7 +22,7 @@ import { ClassVotes } from './class-votes.ts';
  *     detections never start one;
  *  6. tracks lost for more than `maxLostFrames` frames are removed (`maxLostFramesStationary` for a track that stood
  *     still when it was lost); a lost track overlapping a tracked one by IoU above 0.85 is a duplicate and the
- *     younger of the two goes.
+ *     younger of the two goes (the lost one when it stood still).
  * Ids are given on confirmation, from 1, per tracker. A track's class is the majority vote over its detections.
  * Persons and vehicles never match each other (unless `separatePersons` is false). Pure: no IO, no clock.
  */
@@ -131,13 +131,15 @@ const STILL_SHIFT = 0.06;
 /** The same for the middle across: NanoDet boxes a waiting motorbike in two shapes whose middles are 8% of its height apart. */
 const STILL_SHIFT_ACROSS = 0.15;
 /**
- * How far (share of its height) a detection's bottom edge may reach below the boxes of a vehicle that stands still and
- * still be that vehicle. A box flickering to the rider alone rises; one reaching further down over a waiting motorbike
- * is the vehicle in front of it, or the two in one box (NanoDet often boxes a column of two waiting motorbikes as one):
- * taken, the track jumped to the front vehicle's place and counted (Núi Thành, 300 s: a motorbike waiting 0.4 m before
- * the count line was counted 42 s before it drove off, and not when it did).
+ * How far (share of its height) a detection may reach below the boxes of a vehicle that stands still, or lie wholly
+ * above them, and still be that vehicle. A box flickering to the rider alone rises at the bottom only; one reaching
+ * further down over a waiting motorbike is the vehicle in front of it, or the two in one box (NanoDet often boxes a
+ * column of two waiting motorbikes as one): taken, the track jumped to the front vehicle's place and counted (Núi
+ * Thành, 300 s: a motorbike waiting 0.4 m before the count line was counted 42 s before it drove off, and not when it
+ * did). One wholly higher is the vehicle behind: a track lost while waiting was found again 36 s later on the next
+ * vehicle of the queue, 3 m further back, and that vehicle was never counted.
  */
-const STILL_MAX_STEP_DOWN = 0.25;
+const STILL_MAX_STEP = 0.25;
 
 export class ByteTracker {
   readonly options: Readonly<Required<ByteTrackerOptions>>;
@@ -170,21 +172,25 @@ export class ByteTracker {
     // a track lost while standing still is not moved on: its velocity is mostly the flicker of its boxes
     for (const track of pool) if (!(track.state === 'lost' && track.stationary)) track.kalman = predictKalmanState(track.kalman, track.state !== 'tracked');
 
-    // 1. high-score detections against tracked and lost tracks
-    const first = this.associate(pool, high, options.firstMatchMaxCost, options.fuseScore, options.matchBuffer);
-    for (const [t, d] of first.matches) this.absorb(pool[t]!, high[d]!);
+    // 1. high-score detections against tracked and lost tracks (not those lost standing still for longer than a moving
+    // one is kept: a vehicle driving up to where one of them waited is the vehicle's own track's, found by its
+    // prediction; see 1b for those)
+    const waiting = pool.filter((t) => t.state === 'lost' && t.stationary && this.frame - t.lastSeenFrame > options.maxLostFrames);
+    const active = pool.filter((t) => !waiting.includes(t));
+    const first = this.associate(active, high, options.firstMatchMaxCost, options.fuseScore, options.matchBuffer);
+    for (const [t, d] of first.matches) this.absorb(active[t]!, high[d]!);
     // 1b. what is left against the tracks left that stand (or stood when lost) still, by where they were last
     // detected: a box that flickers between a whole motorbike and its rider alone throws the filter's velocity and
     // size off, and its prediction drifts from where the vehicle waits (a waiting motorbike got a new id every few
     // frames). Only after every prediction had its turn: in a column starting at green, the last box of one vehicle
     // is where the next one is now.
-    const still = first.unmatchedRows.map((t) => pool[t]!).filter(standsOrStoodStill);
+    const still = [...first.unmatchedRows.map((t) => active[t]!).filter(standsStill), ...waiting];
     const afterFirst = first.unmatchedColumns.map((d) => high[d]!);
     const refound = this.associate(still, afterFirst, options.firstMatchMaxCost, options.fuseScore, options.matchBuffer, lastDetectedBox);
     for (const [t, d] of refound.matches) this.absorb(still[t]!, afterFirst[d]!);
 
     // 2. low-score detections against tracks that were tracked until now
-    const stillTracked = first.unmatchedRows.map((t) => pool[t]!).filter((t) => t.state === 'tracked' && t.lastSeenFrame < this.frame);
+    const stillTracked = first.unmatchedRows.map((t) => active[t]!).filter((t) => t.state === 'tracked' && t.lastSeenFrame < this.frame);
     const second = this.associate(stillTracked, low, options.secondMatchMaxCost, false, options.matchBuffer);
     for (const [t, d] of second.matches) this.absorb(stillTracked[t]!, low[d]!);
     for (const t of second.unmatchedRows) this.lose(stillTracked[t]!);
@@ -226,10 +232,10 @@ export class ByteTracker {
     const detectionBoxes = detections.map((d) => bufferBox(d.box, buffer));
     const cost = tracks.map((track) => {
       const box = bufferBox(boxOf(track), buffer);
-      const lowest = standsOrStoodStill(track) ? lowestAdmissibleBottom(track) : Number.POSITIVE_INFINITY;
+      const still = standsOrStoodStill(track);
       return detections.map((detection, i) => {
         if (this.options.separatePersons && groupOf(detection.class) !== track.group) return Number.POSITIVE_INFINITY;
-        if (detection.box[3] > lowest) return Number.POSITIVE_INFINITY;
+        if (still && !admissibleForStill(track, detection.box)) return Number.POSITIVE_INFINITY;
         const iou = intersectionOverUnion(box, detectionBoxes[i]!);
         return 1 - (fuseScore ? iou * detection.score : iou);
       });
@@ -288,7 +294,9 @@ export class ByteTracker {
       for (const b of lost) {
         if (removed.has(a) || removed.has(b)) continue;
         if (intersectionOverUnion(stateToBox(a.kalman), stateToBox(b.kalman)) <= DUPLICATE_IOU) continue;
-        removed.add(this.frame - a.firstFrame >= this.frame - b.firstFrame ? b : a);
+        // a vehicle seen where one lost while standing still waited: that one has left unseen (kept, it would take
+        // over the next vehicle to wait there — at a stop line, the next cycle's first)
+        removed.add(b.stationary || this.frame - a.firstFrame >= this.frame - b.firstFrame ? b : a);
       }
     }
   }
@@ -356,11 +364,16 @@ function standsOrStoodStill(track: InternalTrack): boolean {
   return track.state === 'lost' ? track.stationary : standsStill(track);
 }
 
-/** The lowest bottom edge (image row) a detection of a vehicle standing still may have (see STILL_MAX_STEP_DOWN). */
-function lowestAdmissibleBottom(track: InternalTrack): number {
-  const bottom = Math.max(...track.recentBoxes.map((b) => b[3]));
+/**
+ * Whether a detection can be the vehicle that stands still (see STILL_MAX_STEP): its bottom edge no lower than the
+ * track's boxes reach by more than the step, and not the whole box higher by more than it (the vehicle behind).
+ */
+function admissibleForStill(track: InternalTrack, box: Box): boolean {
   const height = Math.max(...track.recentBoxes.map((b) => b[3] - b[1]));
-  return bottom + STILL_MAX_STEP_DOWN * height;
+  const step = STILL_MAX_STEP * height;
+  const bottom = Math.max(...track.recentBoxes.map((b) => b[3]));
+  const top = Math.min(...track.recentBoxes.map((b) => b[1]));
+  return box[3] <= bottom + step && !(box[1] < top - step && box[3] < bottom - step);
 }
 
 /** Intersection of the two boxes over the smaller one's area: 1 when one holds the other. */

@@ -354,9 +354,9 @@ function standsStill(track: InternalTrack): boolean {
   const latest = lastDetectedBox(track);
   if (track.recentBoxes.length < STILL_BOXES) return false;
   return track.recentBoxes.every((b) => {
-    const tolerance = STILL_SHIFT * Math.max(b[3] - b[1], latest[3] - latest[1]);
-    const sameEdge = Math.abs(b[1] - latest[1]) <= tolerance || Math.abs(b[3] - latest[3]) <= tolerance;
-    return heldShare(b, latest) >= STILL_OVERLAP && sameEdge && Math.abs((b[0] + b[2]) / 2 - (latest[0] + latest[2]) / 2) <= STILL_SHIFT_ACROSS * Math.max(b[3] - b[1], latest[3] - latest[1]);
+    const size = Math.max(b[3] - b[1], latest[3] - latest[1]);
+    const sameEdge = Math.abs(b[1] - latest[1]) <= STILL_SHIFT * size || Math.abs(b[3] - latest[3]) <= STILL_SHIFT * size;
+    return heldShare(b, latest) >= STILL_OVERLAP && sameEdge && Math.abs((b[0] + b[2]) / 2 - (latest[0] + latest[2]) / 2) <= STILL_SHIFT_ACROSS * size;
   });
 }
 

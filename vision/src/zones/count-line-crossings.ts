@@ -88,6 +88,11 @@ export class CountLineCrossings {
     this.handedOver.add(fromId);
   }
 
+  /** Whether the track's progress went to a track that continued it. */
+  wasHandedOver(trackId: number): boolean {
+    return this.handedOver.has(trackId);
+  }
+
   /** Whether the track has been counted at the line. */
   hasCounted(trackId: number, lineIndex: number): boolean {
     return this.progress.get(trackId)?.[lineIndex]?.counted ?? false;

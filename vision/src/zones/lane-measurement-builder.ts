@@ -67,8 +67,6 @@ interface TrackMemory {
   lastSeenMs: number;
   /** Where the track was last detected, and its speed downstream then (m/s, from its positions over the speed window). */
   lastObserved?: GroundSample & { downstreamMps: number };
-  /** Continued by a newer track (see `continuedTrack`). */
-  handedOver: boolean;
 }
 
 /**
@@ -102,8 +100,6 @@ export class LaneMeasurementBuilder {
   readonly intervalMs: number;
   private readonly camera: MeasuredCamera;
   private readonly counter: CountLineCrossings;
-  /** Ground y of the line counted at. */
-  private readonly countLineY: number;
   private readonly speedWindowMs: number;
   private readonly forgetAfterMs: number;
   private readonly vehicleClasses: Readonly<Record<VehicleClassName, VehicleClassParams>>;
@@ -120,7 +116,6 @@ export class LaneMeasurementBuilder {
     this.intervalMs = Math.round((options.intervalS ?? 1) * 1000);
     if (!(this.intervalMs >= 1)) throw invalidOption('intervalS', options.intervalS, 'must be at least 0.001 s');
     const lines = options.camera.countLines.length > 0 ? options.camera.countLines : [{ name: 'stop line', groundY: 0 }];
-    this.countLineY = lines[0]!.groundY;
     this.counter = new CountLineCrossings(lines, { marginM: options.countMarginM ?? 1, confirmObservations: options.countConfirmObservations ?? 1 });
     this.speedWindowMs = (options.speedWindowS ?? 1) * 1000;
     if (!(this.speedWindowMs > 0)) throw invalidOption('speedWindowS', options.speedWindowS, 'must be positive');
@@ -179,14 +174,11 @@ export class LaneMeasurementBuilder {
     if (!Number.isFinite(x) || !Number.isFinite(y)) return undefined;
     let memory = this.memory.get(track.id);
     if (memory === undefined) {
-      memory = { history: [], laneZoneIndex: undefined, lastSeenMs: timeMs, handedOver: false };
+      memory = { history: [], laneZoneIndex: undefined, lastSeenMs: timeMs };
       this.memory.set(track.id, memory);
       // only past the line: upstream a new track arms itself, and a track lost there may yet be found again
-      const continued = track.observed === false || y >= this.countLineY ? undefined : this.continuedTrack(timeMs, x, y, observedNow);
-      if (continued !== undefined) {
-        continued[1].handedOver = true;
-        this.counter.handOver(continued[0], track.id);
-      }
+      const continued = track.observed === false || y >= this.counter.lines[0]!.groundY ? undefined : this.continuedTrack(timeMs, x, y, observedNow);
+      if (continued !== undefined) this.counter.handOver(continued, track.id);
     }
     memory.lastSeenMs = timeMs;
     const zone = laneZoneOfPoint(contact, this.camera.lanes);
@@ -209,18 +201,18 @@ export class LaneMeasurementBuilder {
   }
 
   /** The lost track a new track at (x, y) continues, if one fits (see HANDOVER_MS); the nearest to where it would be. */
-  private continuedTrack(timeMs: number, x: number, y: number, observedNow: ReadonlySet<number>): [number, TrackMemory] | undefined {
-    let best: [number, TrackMemory] | undefined;
+  private continuedTrack(timeMs: number, x: number, y: number, observedNow: ReadonlySet<number>): number | undefined {
+    let best: number | undefined;
     let bestMiss = Number.POSITIVE_INFINITY;
     for (const [id, memory] of this.memory) {
       const last = memory.lastObserved;
-      if (last === undefined || memory.handedOver || observedNow.has(id) || last.downstreamMps < HANDOVER_MIN_MPS) continue;
+      if (last === undefined || observedNow.has(id) || this.counter.wasHandedOver(id) || last.downstreamMps < HANDOVER_MIN_MPS) continue;
       const dtS = (timeMs - last.timeMs) / 1000;
       if (!(dtS > 0 && dtS * 1000 <= HANDOVER_MS) || Math.abs(x - last.x) > HANDOVER_ACROSS_M) continue;
       const travelled = last.downstreamMps * dtS;
       const miss = Math.abs(y - (last.y - travelled));
       if (miss <= HANDOVER_REACH_M + travelled / 2 && miss + Math.abs(x - last.x) < bestMiss) {
-        best = [id, memory];
+        best = id;
         bestMiss = miss + Math.abs(x - last.x);
       }
     }

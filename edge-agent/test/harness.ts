@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync } from 'node:fs';
+import { type Socket, connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -78,4 +79,62 @@ export async function rig(protocol: Protocol, options: { timeoutMs?: number; ret
       pty?.process.kill();
     },
   };
+}
+
+/** A TCP relay in front of a device: counts the connections a driver holds and can slow the device's answers. */
+export interface Relay {
+  port: number;
+  /** Connections open right now. */
+  open(): number;
+  /** Connections accepted so far. */
+  accepted(): number;
+  /** Each chunk from the device is held back this long (ms, or a function drawing it), keeping its order. */
+  delay: number | (() => number);
+  close(): Promise<void>;
+}
+
+export async function relay(devicePort: number): Promise<Relay> {
+  const port = await freePort();
+  const sockets = new Set<Socket>();
+  let open = 0;
+  let accepted = 0;
+  const state: Relay = {
+    port,
+    open: () => open,
+    accepted: () => accepted,
+    delay: 0,
+    close: async () => {
+      for (const s of sockets) s.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+  const server = createServer((client) => {
+    accepted++;
+    open++;
+    const device = connect(devicePort, '127.0.0.1');
+    sockets.add(client).add(device);
+    let releaseAt = 0;
+    client.pipe(device);
+    device.on('data', (chunk) => {
+      const d = typeof state.delay === 'function' ? state.delay() : state.delay;
+      releaseAt = Math.max(releaseAt, performance.now() + d);
+      setTimeout(() => client.writable && client.write(chunk), releaseAt - performance.now());
+    });
+    let ended = false;
+    const end = () => {
+      if (ended) return;
+      ended = true;
+      open--;
+      client.destroy();
+      device.destroy();
+      sockets.delete(client);
+      sockets.delete(device);
+    };
+    for (const s of [client, device]) {
+      s.on('close', end);
+      s.on('error', end);
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  return state;
 }

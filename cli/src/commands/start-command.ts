@@ -161,4 +161,11 @@ export async function startCommand(argv: readonly string[]): Promise<void> {
   await city.close();
   flushLog();
   console.log(`stopped after ${((performance.now() - started) / 1000).toFixed(0)} s.`);
+  // Everything was closed in order; a handle still open now is a bug, but Ctrl-C must still end the system: name
+  // what is left (in the log) and exit instead of running on.
+  setTimeout(() => {
+    const left = process.getActiveResourcesInfo().filter((r) => r !== 'TTYWrap');
+    console.error(`still open 5 s after the stop (a bug, please report): ${left.join(', ') || 'nothing named'}; exiting`);
+    process.exit(process.exitCode ?? 0);
+  }, 5000).unref();
 }

@@ -54,6 +54,10 @@ export abstract class FieldDriver {
   private readonly backoffMs: number;
   private heartbeatCounter = 0;
   private heartbeatTimer: NodeJS.Timeout | null = null;
+  /** Bumped by close(): a connection an open() in flight finishes after that must be let go, not kept. */
+  private closeEpoch = 0;
+  private closed = false;
+  private opening: Promise<void> | null = null;
   /** Errors of background work (heartbeats); the caller decides what to do with them. */
   onError: (error: FieldDeviceError) => void = () => {};
 
@@ -71,12 +75,39 @@ export abstract class FieldDriver {
   abstract get connected(): boolean;
 
   async connect(): Promise<void> {
-    await this.retry('', () => this.open(), false);
+    this.closed = false;
+    await this.retry('', () => this.openOnce(), false);
   }
 
+  /** One open at a time: heartbeats and requests that find the link down share one reconnect. */
+  private openOnce(): Promise<void> {
+    this.opening ??= this.open().finally(() => {
+      this.opening = null;
+    });
+    return this.opening;
+  }
+
+  /** Lets go of the device; an open, a retry or a heartbeat still in flight ends without reconnecting. */
   async close(): Promise<void> {
+    this.closed = true;
+    this.closeEpoch++;
     this.stopHeartbeat();
     await this.shut();
+  }
+
+  /** Taken at the start of open(); see `ensureNotClosedSince`. */
+  protected get epoch(): number {
+    return this.closeEpoch;
+  }
+
+  /**
+   * For open(): after each wait, if close() was called meanwhile, let go of what was made so far (`release`) and
+   * fail — otherwise a stop during a slow connect leaves a connection (and its keep-alives) behind.
+   */
+  protected async ensureNotClosedSince(epoch: number, release: () => Promise<unknown>): Promise<void> {
+    if (epoch === this.closeEpoch) return;
+    await release().catch(() => {});
+    throw new FieldDeviceError('connection', this.address, '', 'driver closed while connecting');
   }
 
   /** Runs an operation; timeouts and lost connections are retried after a reconnect, device refusals are not. */
@@ -84,8 +115,9 @@ export abstract class FieldDriver {
     let lastError: FieldDeviceError | undefined;
     for (let attempt = 0; attempt <= this.retries; attempt++) {
       if (attempt > 0) await sleep(this.backoffMs * 2 ** (attempt - 1));
+      if (this.closed) throw lastError ?? new FieldDeviceError('connection', this.address, pointId, 'driver closed');
       try {
-        if (reconnect && !this.connected) await this.open();
+        if (reconnect && !this.connected) await this.openOnce();
         return await op();
       } catch (error) {
         const e = error instanceof FieldDeviceError ? error : new FieldDeviceError('connection', this.address, pointId, (error as Error).message ?? String(error), error);

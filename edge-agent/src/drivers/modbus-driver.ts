@@ -42,7 +42,9 @@ export class ModbusDriver extends FieldDriver {
 
   protected async open(): Promise<void> {
     await this.shut();
+    const epoch = this.epoch;
     const client = new ModbusRTU();
+    const release = () => new Promise<void>((resolve) => (client.isOpen ? client.close(() => resolve()) : resolve()));
     try {
       if (this.transport.kind === 'tcp') await client.connectTCP(this.transport.host, { port: this.transport.port });
       else {
@@ -50,8 +52,10 @@ export class ModbusDriver extends FieldDriver {
         await client.connectRTUBuffered(t.path, { baudRate: t.baudRate, parity: t.parity, dataBits: t.dataBits, stopBits: t.stopBits });
       }
     } catch (error) {
+      await release().catch(() => {});
       throw new FieldDeviceError('connection', this.address, '', `cannot connect: ${(error as Error).message}`, error);
     }
+    await this.ensureNotClosedSince(epoch, release);
     client.setID(this.unitId);
     client.setTimeout(this.timeoutMs);
     this.client = client;
@@ -83,7 +87,10 @@ export class ModbusDriver extends FieldDriver {
       if (typeof e.modbusCode === 'number') throw new FieldDeviceError('exception', this.address, pointId, `device refused (Modbus exception ${e.modbusCode}): ${message}`, error);
       if (/timed out/i.test(message) || e.name === 'TransactionTimedOutError') throw new FieldDeviceError('timeout', this.address, pointId, `no answer within ${this.timeoutMs} ms`, error);
       if (/crc|length|unexpected|data length/i.test(message)) throw new FieldDeviceError('protocol', this.address, pointId, `malformed response: ${message}`, error);
+      // let the broken link go (closed, not just forgotten: an open socket would outlive the driver)
+      const dropped = this.client;
       this.client = null;
+      if (dropped?.isOpen) dropped.close(() => {});
       throw new FieldDeviceError('connection', this.address, pointId, message, error);
     }
   }

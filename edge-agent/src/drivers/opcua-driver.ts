@@ -46,6 +46,7 @@ export class OpcuaDriver extends FieldDriver {
 
   protected async open(): Promise<void> {
     await this.shut();
+    const epoch = this.epoch;
     usePkiFolder();
     this.opcua ??= await import('node-opcua');
     const o = this.opcua;
@@ -58,20 +59,33 @@ export class OpcuaDriver extends FieldDriver {
       transportTimeout: Math.max(2000, this.timeoutMs * 4),
       keepSessionAlive: true,
     });
+    let session: ClientSession | undefined;
+    let gaveUp = false;
+    const release = async () => {
+      await session?.close().catch(() => {});
+      await client.disconnect().catch(() => {});
+    };
     try {
       await this.withTimeout('', client.connect(this.endpoint));
-      this.session = await this.withTimeout('', client.createSession());
-      this.client = client;
+      await this.ensureNotClosedSince(epoch, release);
+      const creating = client.createSession();
+      // a session the server grants after we gave up waiting must still be closed, or its keep-alive runs on
+      creating.then((late) => (gaveUp ? late.close().catch(() => {}) : undefined)).catch(() => {});
+      session = await this.withTimeout('', creating);
+      await this.ensureNotClosedSince(epoch, release);
     } catch (error) {
-      await client.disconnect().catch(() => {});
+      gaveUp = true;
+      await release();
       if (error instanceof FieldDeviceError) throw error;
       throw new FieldDeviceError('connection', this.address, '', `cannot connect: ${(error as Error).message}`, error);
     }
+    this.client = client;
+    this.session = session!;
     client.on('connection_lost', () => {
-      this.session = null;
+      if (this.session === session) this.session = null;
     });
     // the cabinet object must exist on this server
-    const check = await this.session!.read({ nodeId: `ns=1;s=${this.cabinetId}`, attributeId: o.AttributeIds.BrowseName });
+    const check = await this.withTimeout('', session!.read({ nodeId: `ns=1;s=${this.cabinetId}`, attributeId: o.AttributeIds.BrowseName }));
     if (!check.statusCode.isGood()) {
       await this.shut();
       throw new FieldDeviceError('exception', this.address, '', `no cabinet "${this.cabinetId}" on ${this.endpoint} (${check.statusCode.name})`);
@@ -100,7 +114,7 @@ export class OpcuaDriver extends FieldDriver {
       ]);
     } catch (error) {
       if (error instanceof FieldDeviceError) throw error;
-      this.session = null;
+      this.session = null; // the retry's shut() then closes the client; the next attempt opens a new one
       throw new FieldDeviceError('connection', this.address, pointId, (error as Error).message, error);
     } finally {
       clearTimeout(timer);

@@ -293,6 +293,25 @@ describe('count line crossings confirmed by two observations in a row', () => {
   });
 });
 
+describe('count line crossings of slow tracks', () => {
+  it('never counts a track not seen driving whose box reaches less than the slow margin past the line, however long (property)', () => {
+    fc.assert(
+      fc.property(fc.array(fc.double({ min: 1.55, max: 6, noNaN: true }), { minLength: 2, maxLength: 300 }), (ys) => {
+        // a motorbike waiting before the line, boxed now alone (upstream), now with the one in front (up to 1.45 m past)
+        const counter = new CountLineCrossings([{ name: 'count line', groundY: 3 }], { marginM: 0.5, slowMarginM: 1.5, confirmObservations: 2 });
+        for (const y of [4, 4, ...ys]) expect(counter.update(1, y, false)).toEqual([]);
+      }),
+    );
+  });
+
+  it('counts a slow track once it is the slow margin past the line, and a moving one at the margin', () => {
+    const counter = new CountLineCrossings([{ name: 'count line', groundY: 3 }], { marginM: 0.5, slowMarginM: 1.5, confirmObservations: 2 });
+    expect([4, 3.5, 2.2, 2, 1.4, 1.2, 0.5].map((y) => counter.update(1, y, false))).toEqual([[], [], [], [], [], [0], []]);
+    expect([6, 4.5, 2.2].map((y) => counter.update(2, y, true))).toEqual([[], [], [0]]);
+    expect(() => new CountLineCrossings([], { slowMarginM: -1 })).toThrow(/slow margin/);
+  });
+});
+
 describe('stop-line queue', () => {
   const car = (frontM: number, speedMps: number | null = 0) => ({ frontM, lengthM: 4.5, pcu: 1, speedMps });
   const motorbike = (frontM: number, speedMps = 0) => ({ frontM, lengthM: 1.9, pcu: 0.3, speedMps });

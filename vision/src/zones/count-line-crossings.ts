@@ -6,6 +6,13 @@ export interface CountLineCrossingsOptions {
    */
   marginM?: number;
   /**
+   * The margin (m) for a track not seen driving downstream (default `marginM`). A motorbike waiting half a metre
+   * before the line is often boxed together with the one in front of it, which puts its ground contact 1–1.5 m
+   * further down for seconds at a time (Núi Thành: 4 of 10 extra counts); one that really crosses speeds up and is
+   * soon this far past.
+   */
+  slowMarginM?: number;
+  /**
    * Observations in a row a track must make upstream of the line to arm, and beyond `line − margin` to count
    * (default 1). 2 keeps a queued vehicle whose detected box flickers between two shapes (a motorbike seen whole in
    * one frame, only its rider the next: 1.6 m apart on the ground) from counting at the flicker.
@@ -35,6 +42,7 @@ interface LineProgress {
  */
 export class CountLineCrossings {
   readonly marginM: number;
+  readonly slowMarginM: number;
   readonly confirmObservations: number;
   private readonly progress = new Map<number, LineProgress[]>();
   /** Tracks whose progress went to the track that continued them: they never count again. */
@@ -46,13 +54,16 @@ export class CountLineCrossings {
   ) {
     this.marginM = options.marginM ?? 1;
     if (!(this.marginM >= 0) || !Number.isFinite(this.marginM)) throw new RangeError(`count line margin must be a finite number of metres >= 0, got ${this.marginM}`);
+    this.slowMarginM = options.slowMarginM ?? this.marginM;
+    if (!(this.slowMarginM >= 0) || !Number.isFinite(this.slowMarginM)) throw new RangeError(`count line slow margin must be a finite number of metres >= 0, got ${this.slowMarginM}`);
     this.confirmObservations = options.confirmObservations ?? 1;
     if (!(Number.isInteger(this.confirmObservations) && this.confirmObservations >= 1)) throw new RangeError(`count line confirmObservations must be a whole number >= 1, got ${this.confirmObservations}`);
   }
 
   /**
    * Feeds a track's current ground y (m upstream of the stop line); returns the indices of the lines it crossed now.
-   * `moving`: the track is seen driving downstream, so one observation beyond the margin counts (the flicker that
+   * `moving`: the track is seen driving downstream, so one observation beyond `marginM` counts (otherwise
+   * `confirmObservations` beyond `slowMarginM`) (the flicker that
    * `confirmObservations` guards against is of vehicles standing still, and a fast motorbike often turns into its
    * rider's box, or leaves the picture, right after the line).
    */
@@ -68,7 +79,7 @@ export class CountLineCrossings {
       const state = lines[i]!;
       if (state.counted) return;
       state.upstreamRun = groundY > line.groundY ? state.upstreamRun + 1 : 0;
-      state.beyondRun = groundY < line.groundY - this.marginM ? state.beyondRun + 1 : 0;
+      state.beyondRun = groundY < line.groundY - (moving ? this.marginM : this.slowMarginM) ? state.beyondRun + 1 : 0;
       if (state.upstreamRun >= this.confirmObservations) state.armed = true;
       else if (state.armed && (state.beyondRun >= this.confirmObservations || (moving && state.beyondRun >= 1))) {
         state.counted = true;

@@ -26,6 +26,8 @@ export interface LaneMeasurementBuilderOptions {
   intervalS?: number;
   /** Count-line margin (m): a vehicle counts once it has been upstream and then this far downstream (1). */
   countMarginM?: number;
+  /** Count-line margin (m) for a track not driving downstream at COUNT_MOVING_MPS (`countMarginM`). */
+  countSlowMarginM?: number;
   /** Observations in a row upstream to arm and beyond the margin to count (1; see `CountLineCrossingsOptions`). */
   countConfirmObservations?: number;
   /** Ground positions over this window (s) give a track's speed (1). */
@@ -116,7 +118,7 @@ export class LaneMeasurementBuilder {
     this.intervalMs = Math.round((options.intervalS ?? 1) * 1000);
     if (!(this.intervalMs >= 1)) throw invalidOption('intervalS', options.intervalS, 'must be at least 0.001 s');
     const lines = options.camera.countLines.length > 0 ? options.camera.countLines : [{ name: 'stop line', groundY: 0 }];
-    this.counter = new CountLineCrossings(lines, { marginM: options.countMarginM ?? 1, confirmObservations: options.countConfirmObservations ?? 1 });
+    this.counter = new CountLineCrossings(lines, { marginM: options.countMarginM ?? 1, slowMarginM: options.countSlowMarginM, confirmObservations: options.countConfirmObservations ?? 1 });
     this.speedWindowMs = (options.speedWindowS ?? 1) * 1000;
     if (!(this.speedWindowMs > 0)) throw invalidOption('speedWindowS', options.speedWindowS, 'must be positive');
     this.forgetAfterMs = (options.forgetAfterS ?? 5) * 1000;

@@ -40,6 +40,11 @@ const LOW_SCORE = 0.1;
 const FUSE_SCORE = false;
 const MATCH_BUFFER = 0.3;
 const UNCONFIRMED_BUFFER = 0.5;
+/**
+ * Weak tracks (see ByteTrackerOptions.weakStartScoreThreshold): started by a detection between the high threshold and
+ * the new-track score clear of other tracks, kept by detections down to this score, confirmed on the third in a row.
+ */
+const WEAK_SCORE = 0.2;
 /** Tracks lost for up to this many frames keep their predicted place in queues (a vehicle briefly hidden); they never count. */
 const KEEP_LOST_FRAMES = 10;
 /**
@@ -72,7 +77,7 @@ export class CameraPipeline {
   ) {
     this.clock = deps.clock ?? Date.now;
     const high = config.detector.scoreThreshold;
-    this.tracker = new ByteTracker({ highScoreThreshold: high, lowScoreThreshold: LOW_SCORE, newTrackScoreThreshold: Math.min(0.95, high + 0.1), separatePersons: false, fuseScore: FUSE_SCORE, matchBuffer: MATCH_BUFFER, unconfirmedMatchBuffer: UNCONFIRMED_BUFFER, maxLostFrames: Math.max(KEEP_LOST_FRAMES, Math.round(config.fps * 3)), maxLostFramesStationary: Math.round(config.fps * KEEP_STATIONARY_S) });
+    this.tracker = new ByteTracker({ highScoreThreshold: high, lowScoreThreshold: LOW_SCORE, newTrackScoreThreshold: Math.min(0.95, high + 0.1), weakStartScoreThreshold: Math.min(high, WEAK_SCORE), separatePersons: false, fuseScore: FUSE_SCORE, matchBuffer: MATCH_BUFFER, unconfirmedMatchBuffer: UNCONFIRMED_BUFFER, maxLostFrames: Math.max(KEEP_LOST_FRAMES, Math.round(config.fps * 3)), maxLostFramesStationary: Math.round(config.fps * KEEP_STATIONARY_S) });
     // 0.5 m past the count line is enough near the camera (Núi Thành, 5 min: -22.8% counted vs -23.7% with 1 m)
     // two observations in a row on each side: queued motorbikes whose box flickers between bike and rider were
     // counted while standing (Núi Thành, 300 s, counted vs crossing: E 15 -> 14 of 12, W 20 -> 19 of 15, N 35 of 35 both)

@@ -36,6 +36,15 @@ export interface ByteTrackerOptions {
   lowScoreThreshold?: number;
   /** An unmatched high-score detection starts a track only at or above this score (`track_thresh + 0.1`, 0.6). */
   newTrackScoreThreshold?: number;
+  /**
+   * Weak tracks: a high-score detection below `newTrackScoreThreshold` that overlaps no tracked vehicle starts one; it
+   * is confirmed after `weakConfirmHits` detections in a row, each scoring at least this (which may be below the high
+   * threshold). Default: the same as `newTrackScoreThreshold`, i.e. no weak tracks. NanoDet scores some fast motorbikes
+   * 0.25–0.4 on every frame up to the count line: they never got a track and were never counted.
+   */
+  weakStartScoreThreshold?: number;
+  /** Detections in a row that confirm a weak track (3). */
+  weakConfirmHits?: number;
   /** First association: largest cost 1 − IoU·score that still matches (ByteTrack `match_thresh`, 0.8). */
   firstMatchMaxCost?: number;
   /** Second association (low-score detections): largest cost 1 − IoU (0.5). */
@@ -102,12 +111,16 @@ interface InternalTrack {
   /** Stood still when it was lost: kept `maxLostFramesStationary` frames where it was, looked for where it was last detected. */
   stationary: boolean;
   hits: number;
+  /** Started by a detection below `newTrackScoreThreshold`: confirmed after `weakConfirmHits`. */
+  weak: boolean;
 }
 
 const defaults: Required<ByteTrackerOptions> = {
   highScoreThreshold: 0.5,
   lowScoreThreshold: 0.1,
   newTrackScoreThreshold: 0.6,
+  weakStartScoreThreshold: Number.NaN,
+  weakConfirmHits: 3,
   firstMatchMaxCost: 0.8,
   secondMatchMaxCost: 0.5,
   unconfirmedMatchMaxCost: 0.7,
@@ -119,6 +132,8 @@ const defaults: Required<ByteTrackerOptions> = {
   unconfirmedMatchBuffer: Number.NaN,
 };
 
+/** A weak start must overlap every tracked vehicle's last box less than this (a part of a tracked vehicle is no new one). */
+const WEAK_CLEAR_IOU = 0.1;
 /** IoU above which a lost track duplicates a tracked one (ByteTrack: IoU distance below 0.15). */
 const DUPLICATE_IOU = 0.85;
 /**
@@ -151,6 +166,7 @@ export class ByteTracker {
     const merged = { ...defaults, ...stripUndefined(options) };
     if (Number.isNaN(merged.unconfirmedMatchBuffer)) merged.unconfirmedMatchBuffer = merged.matchBuffer;
     if (Number.isNaN(merged.maxLostFramesStationary)) merged.maxLostFramesStationary = merged.maxLostFrames;
+    if (Number.isNaN(merged.weakStartScoreThreshold)) merged.weakStartScoreThreshold = merged.newTrackScoreThreshold;
     this.options = verifyTrackerOptions(merged);
   }
 
@@ -195,19 +211,26 @@ export class ByteTracker {
     for (const [t, d] of second.matches) this.absorb(stillTracked[t]!, low[d]!);
     for (const t of second.unmatchedRows) this.lose(stillTracked[t]!);
 
-    // 3. unconfirmed tracks against the remaining high-score detections
+    // 3. unconfirmed tracks against the remaining high-score detections (weak ones also against low-score
+    // detections at or above the weak start score: the motorbikes they are for score around the high threshold)
     const remainingHigh = refound.unmatchedColumns.map((d) => afterFirst[d]!);
+    const remainingLow = second.unmatchedColumns.map((d) => low[d]!).filter((d) => d.score >= options.weakStartScoreThreshold);
     const third = this.associate(unconfirmed, remainingHigh, options.unconfirmedMatchMaxCost, options.fuseScore, options.unconfirmedMatchBuffer);
     const removed = new Set<InternalTrack>();
     for (const [t, d] of third.matches) this.absorb(unconfirmed[t]!, remainingHigh[d]!);
-    for (const t of third.unmatchedRows) removed.add(unconfirmed[t]!);
+    const weakLeft = third.unmatchedRows.map((t) => unconfirmed[t]!).filter((t) => t.weak);
+    const thirdWeak = this.associate(weakLeft, remainingLow, options.unconfirmedMatchMaxCost, options.fuseScore, options.unconfirmedMatchBuffer);
+    for (const [t, d] of thirdWeak.matches) this.absorb(weakLeft[t]!, remainingLow[d]!);
+    for (const t of unconfirmed) if (t.lastSeenFrame < this.frame) removed.add(t);
 
-    // 4. new tracks from what is left, high scores only
+    // 4. new tracks from what is left, high scores only; weak ones only clear of every track
     const born: InternalTrack[] = [];
-    for (const d of third.unmatchedColumns) {
-      const detection = remainingHigh[d]!;
-      if (detection.score < options.newTrackScoreThreshold) continue;
-      born.push(this.start(detection));
+    const taken = this.tracks.filter((t) => t.state === 'tracked').map((t) => t.recentBoxes.at(-1)!);
+    const left = third.unmatchedColumns.map((d) => remainingHigh[d]!);
+    for (const detection of left) if (detection.score >= options.newTrackScoreThreshold) born.push(this.start(detection, false));
+    for (const detection of left) {
+      if (detection.score >= options.newTrackScoreThreshold || detection.score < options.weakStartScoreThreshold) continue;
+      if ([...taken, ...born.map((t) => t.recentBoxes[0]!)].every((box) => intersectionOverUnion(box, detection.box) < WEAK_CLEAR_IOU)) born.push(this.start(detection, true));
     }
 
     // 5. forget tracks lost too long; 6. drop duplicates
@@ -252,10 +275,10 @@ export class ByteTracker {
     track.score = detection.score;
     track.hits++;
     track.votes.add(detection.class, detection.score);
-    if (!track.confirmed) this.confirm(track);
+    if (!track.confirmed && (!track.weak || track.hits >= this.options.weakConfirmHits)) this.confirm(track);
   }
 
-  private start(detection: Detection): InternalTrack {
+  private start(detection: Detection, weak: boolean): InternalTrack {
     const track: InternalTrack = {
       id: 0,
       kalman: initiateKalmanState(boxToMeasurement(detection.box)),
@@ -269,10 +292,11 @@ export class ByteTracker {
       recentBoxes: [detection.box],
       stationary: false,
       hits: 1,
+      weak,
     };
     track.votes.add(detection.class, detection.score);
     // as ByteTrack: tracks of the very first frame are confirmed at once, later ones on their second detection
-    if (this.frame === 1) this.confirm(track);
+    if (this.frame === 1 && !weak) this.confirm(track);
     return track;
   }
 
@@ -330,6 +354,8 @@ export function verifyTrackerOptions(options: Required<ByteTrackerOptions>): Req
     if (!(options[field] > 0 && options[field] <= 1)) fail(field, 'must be a cost 1 - IoU in (0, 1]');
   }
   if (options.lowScoreThreshold > options.highScoreThreshold) fail('lowScoreThreshold', `must not exceed highScoreThreshold (${options.highScoreThreshold})`);
+  if (!(options.weakStartScoreThreshold >= options.lowScoreThreshold && options.weakStartScoreThreshold <= options.newTrackScoreThreshold)) fail('weakStartScoreThreshold', `must be a score from lowScoreThreshold (${options.lowScoreThreshold}) to newTrackScoreThreshold (${options.newTrackScoreThreshold})`);
+  if (!(Number.isInteger(options.weakConfirmHits) && options.weakConfirmHits >= 2)) fail('weakConfirmHits', 'must be a whole number of detections, 2 or more');
   if (options.newTrackScoreThreshold < options.highScoreThreshold) fail('newTrackScoreThreshold', `must be at least highScoreThreshold (${options.highScoreThreshold}): only high-score detections start tracks`);
   for (const field of ['matchBuffer', 'unconfirmedMatchBuffer'] as const) {
     if (!(options[field] >= 0 && options[field] <= 2)) fail(field, 'must be a share of the box size between 0 and 2');

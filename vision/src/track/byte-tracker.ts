@@ -17,9 +17,10 @@ import { ClassVotes } from './class-votes.ts';
  *     ones), below `secondMatchMaxCost` — so a vehicle whose score drops behind an occluder keeps its track;
  *     tracks still unmatched become lost;
  *  4. tracks born last frame (unconfirmed) are matched to the remaining high-score detections and confirmed, or
- *     dropped;
- *  5. remaining high-score detections at or above `newTrackScoreThreshold` start unconfirmed tracks — low-score
- *     detections never start one;
+ *     dropped; weak ones may also match low-score detections down to `weakStartScoreThreshold` and are confirmed
+ *     only after `weakConfirmHits` detections in a row;
+ *  5. remaining high-score detections at or above `newTrackScoreThreshold` start unconfirmed tracks, those below it
+ *     weak ones when clear of every tracked vehicle — low-score detections never start one;
  *  6. tracks lost for more than `maxLostFrames` frames are removed (`maxLostFramesStationary` for a track that stood
  *     still when it was lost); a lost track overlapping a tracked one by IoU above 0.85 is a duplicate and the
  *     younger of the two goes (the lost one when it stood still).
@@ -225,12 +226,17 @@ export class ByteTracker {
 
     // 4. new tracks from what is left, high scores only; weak ones only clear of every track
     const born: InternalTrack[] = [];
-    const taken = this.tracks.filter((t) => t.state === 'tracked').map((t) => t.recentBoxes.at(-1)!);
+    // where tracked vehicles are, and those born this frame: a weak start must be clear of all of them
+    const taken = this.tracks.filter((t) => t.state === 'tracked').map(lastDetectedBox);
     const left = third.unmatchedColumns.map((d) => remainingHigh[d]!);
-    for (const detection of left) if (detection.score >= options.newTrackScoreThreshold) born.push(this.start(detection, false));
+    const begin = (detection: Detection, weak: boolean) => {
+      born.push(this.start(detection, weak));
+      taken.push(detection.box);
+    };
+    for (const detection of left) if (detection.score >= options.newTrackScoreThreshold) begin(detection, false);
     for (const detection of left) {
       if (detection.score >= options.newTrackScoreThreshold || detection.score < options.weakStartScoreThreshold) continue;
-      if ([...taken, ...born.map((t) => t.recentBoxes[0]!)].every((box) => intersectionOverUnion(box, detection.box) < WEAK_CLEAR_IOU)) born.push(this.start(detection, true));
+      if (taken.every((box) => intersectionOverUnion(box, detection.box) < WEAK_CLEAR_IOU)) begin(detection, true);
     }
 
     // 5. forget tracks lost too long; 6. drop duplicates

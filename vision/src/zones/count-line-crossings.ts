@@ -62,10 +62,9 @@ export class CountLineCrossings {
 
   /**
    * Feeds a track's current ground y (m upstream of the stop line); returns the indices of the lines it crossed now.
-   * `moving`: the track is seen driving downstream, so one observation beyond `marginM` counts (otherwise
-   * `confirmObservations` beyond `slowMarginM`) (the flicker that
-   * `confirmObservations` guards against is of vehicles standing still, and a fast motorbike often turns into its
-   * rider's box, or leaves the picture, right after the line).
+   * `moving`: the track is seen driving downstream, so one observation beyond `marginM` counts; otherwise it takes
+   * `confirmObservations` beyond `slowMarginM`. The flicker that `confirmObservations` guards against is of vehicles
+   * standing still, and a fast motorbike often turns into its rider's box, or leaves the picture, right after the line.
    */
   update(trackId: number, groundY: number, moving = false): number[] {
     if (!Number.isFinite(groundY) || this.handedOver.has(trackId)) return [];

@@ -1,4 +1,4 @@
-import type { LaneMeasurement } from '@greenwave/contracts';
+import { type LaneMeasurement, defaultVehicleClasses } from '@greenwave/contracts';
 import { type TwinCamera, TwinCameras } from '@greenwave/cli';
 import { Twin, loadScenario, readJunction } from '@greenwave/simulator';
 import { type Detection, type TruthObject, laneZoneOfPoint } from '@greenwave/vision';
@@ -10,6 +10,8 @@ export interface DetectionTally {
   bySize: Record<string, { truth: number; found: number }>;
   /** The same by class for the vehicles in the camera's measurement zone (front between the stop line and zoneLengthM). */
   inZoneByClass: Record<string, { truth: number; found: number; rightClass: number }>;
+  /** Found vehicles in the measurement zone by true class, then by the class the detector gave them. */
+  zoneConfusion: Record<string, Record<string, number>>;
   /** Vehicle detections (score ≥ the operating threshold) and those that overlap no vehicle (IoU < 0.3 with every truth box). */
   detections: number;
   falsePositives: number;
@@ -32,6 +34,14 @@ export interface LaneResult {
   /** The twin's own stop-line count (its perfect camera), for reference: it differs by the vehicles between the lines at the window's ends. */
   stopLineCount: number;
   visionCount: number;
+  /** The same crossings by class (truth: the drawn vehicle's class; vision: the class it was counted as). */
+  truthByClass: Record<string, number>;
+  visionByClass: Record<string, number>;
+  /** Their passenger-car units (the twin's PCU per class; vision: the measurements' countPcu). */
+  truthPcu: number;
+  visionPcu: number;
+  /** Summed |queue PCU error| over the queue lane-seconds. */
+  queueAbsErrPcu: number;
   /** Lane-seconds with a queue in truth or vision, and those within ±15% or ±1 vehicle. */
   queueSeconds: number;
   queueWithin: number;
@@ -101,7 +111,11 @@ export function tallyFrame(tally: DetectionTally, truth: readonly TruthObject[],
       used.add(best);
       c.found++;
       size.found++;
-      if (z) z.found++;
+      if (z) {
+        z.found++;
+        const row = (tally.zoneConfusion[t.class] ??= {});
+        row[detectedClass(vehicles[best]!)] = (row[detectedClass(vehicles[best]!)] ?? 0) + 1;
+      }
       if (detectedClass(vehicles[best]!) === t.class) {
         c.rightClass++;
         if (z) z.rightClass++;
@@ -119,7 +133,16 @@ export function tallyFrame(tally: DetectionTally, truth: readonly TruthObject[],
  * camera's count line, and the twin's stop-line count for reference), queue length per lane-second (the perfect
  * camera's). The junction's signals run its stored plan (the cabinet's fixed mode).
  */
-export async function visionAccuracy(options: { junctionId: string; durationS?: number; fps?: number; warmupS?: number; scenario?: string; onProgress?: (s: number, total: number) => void }): Promise<VisionAccuracyRun> {
+export async function visionAccuracy(options: {
+  junctionId: string;
+  durationS?: number;
+  fps?: number;
+  warmupS?: number;
+  scenario?: string;
+  onProgress?: (s: number, total: number) => void;
+  /** Each camera frame's ground truth, for recordings that follow single vehicles (debugging). */
+  onFrame?: (camera: TwinCamera, truth: readonly TruthObject[]) => void;
+}): Promise<VisionAccuracyRun> {
   const durationS = options.durationS ?? 300;
   const fps = options.fps ?? 5;
   const { scenario, network } = loadScenario(options.scenario ?? 'danang');
@@ -127,7 +150,7 @@ export async function visionAccuracy(options: { junctionId: string; durationS?: 
   const junction = twin.junctions.find((j) => j.id === options.junctionId);
   if (!junction) throw new Error(`no junction ${options.junctionId} in ${options.scenario ?? 'danang'}`);
   for (let s = 0; s < (options.warmupS ?? 600); s++) twin.step();
-  const tally: DetectionTally = { byClass: {}, bySize: {}, inZoneByClass: {}, detections: 0, falsePositives: 0 };
+  const tally: DetectionTally = { byClass: {}, bySize: {}, inZoneByClass: {}, zoneConfusion: {}, detections: 0, falsePositives: 0 };
   const operating = 0.3;
   const lanes = new Map<string, LaneResult>();
   // the vehicles drawn crossing each camera's count line, frame by frame, in the lane under their drawn position (the
@@ -148,6 +171,8 @@ export async function visionAccuracy(options: { junctionId: string; durationS?: 
       const zone = laneZoneOfPoint(camera.pipeline.builder.projection.groundToImage([t.ground[0], lineM]), camera.config.lanes);
       const crossedIn = lane({ approachId: camera.approachId, laneIndex: zone?.laneIndex ?? t.laneIndex });
       crossedIn.truthCount++;
+      crossedIn.truthByClass[t.class] = (crossedIn.truthByClass[t.class] ?? 0) + 1;
+      crossedIn.truthPcu += defaultVehicleClasses[t.class].pcu;
       crossings.push({ key, lane: crossedIn });
       if (zone !== undefined && zone.laneIndex !== t.laneIndex) lane({ approachId: camera.approachId, laneIndex: t.laneIndex }).drawnElsewhere++;
     }
@@ -155,12 +180,13 @@ export async function visionAccuracy(options: { junctionId: string; durationS?: 
   const onFrame = (camera: TwinCamera, truth: readonly TruthObject[]) => {
     tallyFrame(tally, truth, camera.pipeline.lastDetections, operating, camera.config.zoneLengthM);
     countLineCrossings(camera, truth);
+    options.onFrame?.(camera, truth);
   };
   const cameras = await TwinCameras.create(twin, [junction.id], { fps, onFrame });
   const lane = (m: Pick<LaneMeasurement, 'approachId' | 'laneIndex'>) => {
     const key = `${m.approachId}/${m.laneIndex}`;
     let r = lanes.get(key);
-    if (!r) lanes.set(key, (r = { lane: key, truthCount: 0, drawnElsewhere: 0, hiddenAtLine: 0, stopLineCount: 0, visionCount: 0, queueSeconds: 0, queueWithin: 0, queueAbsErrVeh: 0, queueAbsErrM: 0 }));
+    if (!r) lanes.set(key, (r = { lane: key, truthCount: 0, drawnElsewhere: 0, hiddenAtLine: 0, stopLineCount: 0, visionCount: 0, queueSeconds: 0, queueWithin: 0, queueAbsErrVeh: 0, queueAbsErrM: 0, truthByClass: {}, visionByClass: {}, truthPcu: 0, visionPcu: 0, queueAbsErrPcu: 0 }));
     return r;
   };
   const started = performance.now();
@@ -177,6 +203,8 @@ export async function visionAccuracy(options: { junctionId: string; durationS?: 
         const m = measured.get(r.lane);
         r.stopLineCount += t.count;
         r.visionCount += m?.count ?? 0;
+        r.visionPcu += m?.countPcu ?? 0;
+        for (const [c, n] of Object.entries(m?.countByClass ?? {})) if (n > 0) r.visionByClass[c] = (r.visionByClass[c] ?? 0) + n;
         const mv = m?.queueVehicles ?? 0;
         const mm = m?.queueLengthM ?? 0;
         if (t.queueVehicles > 0 || mv > 0) {
@@ -184,6 +212,7 @@ export async function visionAccuracy(options: { junctionId: string; durationS?: 
           if (Math.abs(mv - t.queueVehicles) <= 1 || Math.abs(mm - t.queueLengthM) <= 0.15 * t.queueLengthM) r.queueWithin++;
           r.queueAbsErrVeh += Math.abs(mv - t.queueVehicles);
           r.queueAbsErrM += Math.abs(mm - t.queueLengthM);
+          r.queueAbsErrPcu += Math.abs((m?.queuePcu ?? 0) - t.queuePcu);
         }
       }
       options.onProgress?.(s, durationS);

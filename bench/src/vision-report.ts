@@ -1,7 +1,7 @@
-// `pnpm vision-report [--junction <id>] [--duration 300] [--fps 5]`: the accuracy of the camera -> vision path on
+// `pnpm vision-report [--junction <id>] [--duration 300] [--fps 5] [--warmup 600]`: the accuracy of the camera -> vision path on
 // synthetic frames from the twin (against its ground truth) and on real photographs; prints tables, writes JSON.
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { PILOTS } from '@greenwave/simulator';
+import { PILOTS, loadScenario } from '@greenwave/simulator';
 import { createDetector, decodeImage } from '@greenwave/vision';
 import { percentile } from './budgets.ts';
 import { visionAccuracy } from './vision-accuracy.ts';
@@ -13,6 +13,20 @@ const arg = (name: string) => {
 const junctions = arg('junction') ? [arg('junction')!] : [PILOTS.nuiThanh.id, PILOTS.haHuyTap.id];
 const durationS = Number(arg('duration') ?? 300);
 const fps = Number(arg('fps') ?? 5);
+// the twin starts at the scenario's start time; the measured window starts after the warm-up (another window checks that what was tuned on
+// the default one holds elsewhere)
+const warmupS = Number(arg('warmup') ?? 600);
+for (const [name, value, min] of [['duration', durationS, 1], ['fps', fps, 1], ['warmup', warmupS, 0]] as const) {
+  if (!Number.isFinite(value) || value < min) {
+    console.error(`--${name} must be a number >= ${min}, got ${arg(name)}`);
+    process.exit(2);
+  }
+}
+const [startH, startM] = loadScenario('danang').scenario.startTime.split(':').map(Number) as [number, number];
+const clock = (s: number) => {
+  const minutes = startH * 60 + startM + Math.floor(s / 60);
+  return `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;
+};
 const pct = (a: number, b: number) => (b === 0 ? '-' : `${((100 * a) / b).toFixed(1)}%`);
 const table = (header: string[], rows: (string | number)[][]) => {
   const cells = [header, ...rows.map((r) => r.map(String))];
@@ -25,8 +39,8 @@ const table = (header: string[], rows: (string | number)[][]) => {
 
 mkdirSync('data/reports', { recursive: true });
 for (const junctionId of junctions) {
-  process.stdout.write(`${junctionId}: ${durationS} s at ${fps} frames/s per camera, synthetic cameras on every approach... `);
-  const run = await visionAccuracy({ junctionId, durationS, fps, onProgress: (s, total) => s % 30 === 0 && process.stdout.write(`${s}/${total} s `) });
+  process.stdout.write(`${junctionId}: ${durationS} s from ${clock(warmupS)} at ${fps} frames/s per camera, synthetic cameras on every approach... `);
+  const run = await visionAccuracy({ junctionId, durationS, fps, warmupS, onProgress: (s, total) => s % 30 === 0 && process.stdout.write(`${s}/${total} s `) });
   console.log(`\n${run.frames} frames in ${run.wallS.toFixed(0)} s wall (detect + track + measure p50 ${percentile(run.frameMs, 0.5).toFixed(1)} ms/frame, rendering excluded)\n`);
   console.log('detection (operating score 0.3; truth ≥ 60% visible, ≥ 12 px; found = IoU ≥ 0.5 with a vehicle detection):');
   table(
@@ -38,6 +52,15 @@ for (const junctionId of junctions) {
     ['class', 'truth', 'recall', 'right class'],
     Object.entries(run.detection.inZoneByClass).map(([c, t]) => [c, t.truth, pct(t.found, t.truth), pct(t.rightClass, t.truth)]),
   );
+  const detectedAs = ['motorbike', 'car', 'bus', 'truck'];
+  console.log('\nclass the detector gave the vehicles it found in the zone (share of each true class):');
+  table(
+    ['true class', 'found', ...detectedAs.map((c) => `as ${c}`)],
+    Object.entries(run.detection.zoneConfusion).map(([c, row]) => {
+      const found = Object.values(row).reduce((a, b) => a + b, 0);
+      return [c, found, ...detectedAs.map((d) => pct(row[d] ?? 0, found))];
+    }),
+  );
   console.log('');
   table(
     ['box height', 'truth', 'recall'],
@@ -46,7 +69,7 @@ for (const junctionId of junctions) {
   console.log(`precision: ${pct(run.detection.detections - run.detection.falsePositives, run.detection.detections)} of ${run.detection.detections} vehicle detections overlap a vehicle (IoU ≥ 0.3)\n`);
   console.log(`lanes over ${durationS} s (count: vision vs the vehicles drawn crossing the same count line in that lane — hidden: never ≥ 50% visible from 10 m before it to 3 m past it — and the twin's stop-line count; queue: lane-seconds with a queue in either):`);
   table(
-    ['lane', 'truth at count line', 'vision count', 'error', 'hidden at the line', 'twin lane, drawn elsewhere', 'twin stop line', 'queue s', 'within ±15%/±1 veh', 'mean |err| veh', 'mean |err| m'],
+    ['lane', 'truth at count line', 'vision count', 'error', 'hidden at the line', 'twin lane, drawn elsewhere', 'twin stop line', 'PCU truth', 'PCU vision', 'queue s', 'within ±15%/±1 veh', 'mean |err| veh', 'mean |err| m', 'mean |err| PCU'],
     run.lanes.map((l) => [
       l.lane,
       l.truthCount,
@@ -55,10 +78,13 @@ for (const junctionId of junctions) {
       l.hiddenAtLine,
       l.drawnElsewhere,
       l.stopLineCount,
+      l.truthPcu.toFixed(1),
+      l.visionPcu.toFixed(1),
       l.queueSeconds,
       pct(l.queueWithin, l.queueSeconds),
       l.queueSeconds ? (l.queueAbsErrVeh / l.queueSeconds).toFixed(2) : '-',
       l.queueSeconds ? (l.queueAbsErrM / l.queueSeconds).toFixed(1) : '-',
+      l.queueSeconds ? (l.queueAbsErrPcu / l.queueSeconds).toFixed(2) : '-',
     ]),
   );
   const total = run.lanes.reduce((a, l) => ({ t: a.t + l.truthCount, h: a.h + l.hiddenAtLine, s: a.s + l.stopLineCount, v: a.v + l.visionCount, qs: a.qs + l.queueSeconds, qw: a.qw + l.queueWithin }), { t: 0, h: 0, s: 0, v: 0, qs: 0, qw: 0 });
@@ -67,6 +93,9 @@ for (const junctionId of junctions) {
     const a = byApproach.get(l.lane.split('/')[0]!) ?? { t: 0, v: 0 };
     byApproach.set(l.lane.split('/')[0]!, { t: a.t + l.truthCount, v: a.v + l.visionCount });
   }
+  const classes = ['motorbike', 'car', 'bus', 'truck'];
+  const sum = (pick: (l: (typeof run.lanes)[number]) => number) => run.lanes.reduce((a, l) => a + pick(l), 0);
+  console.log(`counted by class (vision vs truth, all lanes): ${classes.map((c) => `${c} ${sum((l) => l.visionByClass[c] ?? 0)} vs ${sum((l) => l.truthByClass[c] ?? 0)}`).join(', ')}; PCU ${sum((l) => l.visionPcu).toFixed(1)} vs ${sum((l) => l.truthPcu).toFixed(1)}; queue PCU mean |error| ${(sum((l) => l.queueAbsErrPcu) / Math.max(1, sum((l) => l.queueSeconds))).toFixed(2)} per lane-second`);
   console.log(`by approach: ${[...byApproach].map(([a, c]) => `${a} ${c.v} vs ${c.t}${c.t ? ` (${pct(c.v - c.t, c.t)})` : ''}`).join(', ')}`);
   console.log(`all lanes: ${total.v} counted vs ${total.t} true at the count line (${pct(total.v - total.t, total.t)}; ${total.h} of them hidden from the camera at the line; the twin's stop line: ${total.s}); queue within ±15% or ±1 vehicle in ${pct(total.qw, total.qs)} of ${total.qs} lane-seconds\n`);
   writeFileSync(`data/reports/vision-accuracy-${junctionId}.json`, `${JSON.stringify({ ...run, frameMs: undefined }, null, 2)}\n`);

@@ -62,6 +62,10 @@ export { applyHomography, groundProjectionFromCalibration, homographyFromPoints,
 export type { GroundProjection, Homography, PlanePoint } from './zones/homography.ts';
 export { pointInPolygon } from './zones/polygon.ts';
 export { groundContactPoint, laneZoneOfBox, laneZoneOfPoint } from './zones/lane-assignment.ts';
+export { cameraFromGround } from './zones/camera-from-ground.ts';
+export type { GroundCamera } from './zones/camera-from-ground.ts';
+export { SIZE_PROTOTYPES, SizeEvidence, SizeFit } from './zones/size-class.ts';
+export type { FourWheelClass, SizePrototype } from './zones/size-class.ts';
 export { CountLineCrossings } from './zones/count-line-crossings.ts';
 export type { CountLineAt, CountLineCrossingsOptions } from './zones/count-line-crossings.ts';
 export { QUEUE_JOIN_GAP_M, QUEUE_SPEED_MPS, stopLineQueue } from './zones/stop-line-queue.ts';

@@ -126,6 +126,48 @@ describe('lane measurement builder', () => {
     for (const m of measurements) expect(LaneMeasurement.parse(m)).toEqual(m);
   });
 
+  it('takes car, truck or bus from the size of the boxes in the calibrated picture, not from the detector (unless told not to)', () => {
+    // the detector's labels are all wrong: a car called a truck, a truck called a car, a bus called a truck
+    const mislabelled: Array<StaticVehicle & { label: DetectionClass }> = [
+      { id: 1, class: 'car', label: 'truck', lane: 0, frontM: 0.5 },
+      { id: 2, class: 'truck', label: 'car', lane: 1, frontM: 0.5 },
+      { id: 3, class: 'bus', label: 'truck', lane: 2, frontM: 0.5 },
+      { id: 4, class: 'car', label: 'car', lane: 0, frontM: 7.5 },
+    ];
+    const run = (classifyBySize: boolean) => {
+      const builder = new LaneMeasurementBuilder({ camera: cameraConfig, classifyBySize });
+      const out: LaneMeasurement[] = [];
+      for (let t = 0; t <= 2000; t += 100) {
+        out.push(...builder.observe(t, mislabelled.map((v) => ({ id: v.id, class: v.label, box: boxOf(v.class, laneCentre(v.lane), v.frontM) }))));
+      }
+      return { builder, last: out.filter((m) => m.timeMs === 2000) };
+    };
+    const sized = run(true);
+    expect(sized.builder.sizeFit).toBeDefined();
+    expect(sized.last.map((m) => m.presentByClass)).toEqual([
+      { motorbike: 0, car: 2, bus: 0, truck: 0 },
+      { motorbike: 0, car: 0, bus: 0, truck: 1 },
+      { motorbike: 0, car: 0, bus: 1, truck: 0 },
+    ]);
+    expect(sized.last.map((m) => m.queuePcu)).toEqual([2, 2.5, 2]);
+    const labelled = run(false);
+    expect(labelled.builder.sizeFit).toBeUndefined();
+    expect(labelled.last.map((m) => m.presentByClass)).toEqual([
+      { motorbike: 0, car: 1, bus: 0, truck: 1 },
+      { motorbike: 0, car: 1, bus: 0, truck: 0 },
+      { motorbike: 0, car: 0, bus: 0, truck: 1 },
+    ]);
+  });
+
+  it('counts a car the detector calls a truck as a car (1 PCU) when it crosses the line', () => {
+    const builder = new LaneMeasurementBuilder({ camera: cameraConfig, countMarginM: 1 });
+    const out: LaneMeasurement[] = [];
+    for (let t = 0; t <= 4000; t += 100) out.push(...builder.observe(t, [{ id: 1, class: 'truck', box: boxOf('car', laneCentre(1), 12 - (t / 1000) * 5) }]));
+    const counted = out.filter((m) => m.laneIndex === 1 && m.count > 0);
+    expect(counted).toHaveLength(1);
+    expect(counted[0]).toMatchObject({ countByClass: { motorbike: 0, car: 1, bus: 0, truck: 0 }, countPcu: 1 });
+  });
+
   it('counts a vehicle once in its lane and class when it has crossed the stop line, and ignores persons', () => {
     const builder = new LaneMeasurementBuilder({ camera: cameraConfig, countMarginM: 1 });
     const out: LaneMeasurement[] = [];

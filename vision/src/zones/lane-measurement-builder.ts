@@ -10,12 +10,14 @@ import {
   emptyPerClass,
 } from '@greenwave/contracts';
 import type { Box, DetectionClass } from '../detect/detection.ts';
+import { cameraFromGround } from './camera-from-ground.ts';
 import { CountLineCrossings } from './count-line-crossings.ts';
 import { vehicleClassOfDetection } from './detection-vehicle-class.ts';
 import { type GroundSample, groundSpeedMps, groundVelocity } from './ground-speed.ts';
 import { type GroundProjection, groundProjectionFromCalibration } from './homography.ts';
 import { groundContactPoint, laneZoneOfPoint } from './lane-assignment.ts';
 import { type LaneVehicle, measureLane } from './measure-lane.ts';
+import { SizeEvidence, SizeFit, isFourWheel } from './size-class.ts';
 
 /** What the builder needs of a camera's config. */
 export type MeasuredCamera = Pick<CameraConfig, 'intersectionId' | 'approachId' | 'width' | 'height' | 'calibration' | 'lanes' | 'countLines' | 'zoneLengthM'>;
@@ -38,6 +40,11 @@ export interface LaneMeasurementBuilderOptions {
   vehicleClasses?: Readonly<Record<VehicleClassName, VehicleClassParams>>;
   /** A track not seen for this long (s) is forgotten (5). */
   forgetAfterS?: number;
+  /**
+   * Car, truck or bus by the size of the track's boxes against the calibrated camera (see `SizeFit`) instead of the
+   * detector's class (default true; without effect when the calibration fits no pinhole camera).
+   */
+  classifyBySize?: boolean;
 }
 
 /** What the builder reads of a track (a `TrackedObject` fits). */
@@ -69,6 +76,7 @@ interface TrackMemory {
   lastSeenMs: number;
   /** Where the track was last detected, and its speed downstream then (m/s, from its positions over the speed window). */
   lastObserved?: GroundSample & { downstreamMps: number };
+  size: SizeEvidence;
 }
 
 /**
@@ -107,6 +115,8 @@ export class LaneMeasurementBuilder {
   private readonly vehicleClasses: Readonly<Record<VehicleClassName, VehicleClassParams>>;
   private readonly motorbikeColumns: number;
   private readonly memory = new Map<number, TrackMemory>();
+  /** Undefined when sizing is off or the calibration fits no pinhole camera: the detector's class is kept. */
+  readonly sizeFit: SizeFit | undefined;
   private crossings: Array<PerClass<number>>;
   private latest: MeasuredVehicle[] = [];
   private lastTimeMs: number | undefined;
@@ -115,6 +125,8 @@ export class LaneMeasurementBuilder {
   constructor(options: LaneMeasurementBuilderOptions) {
     this.camera = options.camera;
     this.projection = groundProjectionFromCalibration(options.camera.calibration);
+    const ground = options.classifyBySize === false ? undefined : cameraFromGround(this.projection, options.camera.width, options.camera.height);
+    this.sizeFit = ground === undefined ? undefined : new SizeFit(ground, this.projection, options.camera.width, options.camera.height);
     this.intervalMs = Math.round((options.intervalS ?? 1) * 1000);
     if (!(this.intervalMs >= 1)) throw invalidOption('intervalS', options.intervalS, 'must be at least 0.001 s');
     const lines = options.camera.countLines.length > 0 ? options.camera.countLines : [{ name: 'stop line', groundY: 0 }];
@@ -166,8 +178,8 @@ export class LaneMeasurementBuilder {
   }
 
   private place(timeMs: number, track: TrackInFrame, observedNow: ReadonlySet<number>): MeasuredVehicle | undefined {
-    const vehicleClass = vehicleClassOfDetection(track.class);
-    if (vehicleClass === undefined) return undefined;
+    const detectedClass = vehicleClassOfDetection(track.class);
+    if (detectedClass === undefined) return undefined;
     const contact = groundContactPoint(track.box);
     // a (predicted) box whose bottom has left the picture is a vehicle that has driven out of view
     if (contact[0] < 0 || contact[0] > this.camera.width || contact[1] < 0 || contact[1] > this.camera.height) return undefined;
@@ -176,7 +188,7 @@ export class LaneMeasurementBuilder {
     if (!Number.isFinite(x) || !Number.isFinite(y)) return undefined;
     let memory = this.memory.get(track.id);
     if (memory === undefined) {
-      memory = { history: [], laneZoneIndex: undefined, lastSeenMs: timeMs };
+      memory = { history: [], laneZoneIndex: undefined, lastSeenMs: timeMs, size: new SizeEvidence() };
       this.memory.set(track.id, memory);
       // only past the line: upstream a new track arms itself, and a track lost there may yet be found again
       const continued = track.observed === false || y >= this.counter.lines[0]!.groundY ? undefined : this.continuedTrack(timeMs, x, y, observedNow);
@@ -189,6 +201,12 @@ export class LaneMeasurementBuilder {
     while (memory.history.length > 0 && timeMs - memory.history[0]!.timeMs > this.speedWindowMs) memory.history.shift();
 
     if (track.observed !== false) memory.lastObserved = { timeMs, x, y, downstreamMps: -(groundVelocity(memory.history, this.speedWindowMs / 2)?.vy ?? 0) };
+    let vehicleClass = detectedClass;
+    if (this.sizeFit !== undefined && isFourWheel(detectedClass)) {
+      const costs = track.observed === false ? undefined : this.sizeFit.costs(track.box);
+      if (costs !== undefined) memory.size.add(costs);
+      vehicleClass = memory.size.classOr(detectedClass);
+    }
     const crossed = track.observed === false ? [] : this.counter.update(track.id, y, memory.lastObserved!.downstreamMps >= COUNT_MOVING_MPS);
     if (crossed.includes(0) && memory.laneZoneIndex !== undefined) this.crossings[memory.laneZoneIndex]![vehicleClass]++;
 

@@ -35,6 +35,12 @@ describe('vehicle parts', () => {
     expect(withoutVehicleParts([{ ...whole, score: 0.2 }, part])).toHaveLength(2);
   });
 
+  it('keeps a car at the bottom of a box over most of the frame (no vehicle part is that small a share of its whole)', () => {
+    const frameWide = { class: 'bus' as const, score: 0.31, box: [206, 1, 637, 339] as Box };
+    const car = { class: 'car' as const, score: 0.3, box: [336, 195, 424, 300] as Box };
+    expect(withoutVehicleParts([frameWide, car])).toEqual([frameWide, car]);
+  });
+
   it('never reports a vehicle mostly inside a better one on the same ground line (property)', () => {
     fc.assert(
       fc.property(fc.array(candidate, { maxLength: 14 }), (candidates: Candidate[]) => {
@@ -43,7 +49,8 @@ describe('vehicle parts', () => {
           for (const b of vehicles) {
             if (a === b || a.score >= b.score) continue;
             const inside = intersectionArea(a.box, b.box) / boxArea(a.box);
-            expect(inside >= 0.75 && Math.abs(a.box[3] - b.box[3]) <= 0.12 * (b.box[3] - b.box[1])).toBe(false);
+            const share = boxArea(a.box) / boxArea(b.box);
+            expect(inside >= 0.75 && share >= 0.25 && Math.abs(a.box[3] - b.box[3]) <= 0.12 * (b.box[3] - b.box[1])).toBe(false);
           }
         }
       }),

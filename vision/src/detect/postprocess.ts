@@ -46,11 +46,17 @@ export function finishDetections(candidates: readonly Candidate[], letterbox: Le
 /** Share of a vehicle box inside a better one, and bottom edges this close (share of the better box's height), that make it a part. */
 const PART_INSIDE = 0.75;
 const PART_BOTTOM = 0.12;
+/**
+ * A part holds at least this share of its whole's area (a bike is ~40% of bike and rider): NanoDet also gives boxes
+ * over most of the frame (score 0.2–0.3 on the pilots' cameras), and a car near the bottom of such a box was dropped
+ * as its part, and never counted (Núi Thành N/1, 300 s: a car lost 1 m before it would have counted).
+ */
+const PART_MIN_SHARE = 0.25;
 
 /**
- * Drops vehicle detections that are a part of a better-scoring vehicle detection: mostly inside it and standing on
- * the same ground line (bottom edges within 12% of its height) — a motorbike's bike without its rider, a car's lower
- * half. NMS keeps them (their IoU with the whole is 0.3-0.5), and in a queue of motorbikes a track that took such a
+ * Drops vehicle detections that are a part of a better-scoring vehicle detection: mostly inside it, standing on the
+ * same ground line (bottom edges within 12% of its height) and at least a quarter of its area — a motorbike's bike
+ * without its rider, a car's lower half. NMS keeps them (their IoU with the whole is 0.3-0.5), and in a queue of motorbikes a track that took such a
  * part of the bike in front and the part of the bike behind in turn jumped 2 m and counted a standing bike. A vehicle
  * beside or behind another does not stand on the same line in the picture, so it is kept.
  */
@@ -60,7 +66,9 @@ export function withoutVehicleParts(detections: readonly Detection[]): Detection
   for (const [i, part] of vehicles.entries()) {
     const area = boxArea(part.box);
     if (area <= 0) continue;
-    const whole = vehicles.slice(0, i).find((w) => !parts.has(w) && intersectionArea(part.box, w.box) / area >= PART_INSIDE && Math.abs(part.box[3] - w.box[3]) <= PART_BOTTOM * (w.box[3] - w.box[1]));
+    const whole = vehicles
+      .slice(0, i)
+      .find((w) => !parts.has(w) && area >= PART_MIN_SHARE * boxArea(w.box) && intersectionArea(part.box, w.box) / area >= PART_INSIDE && Math.abs(part.box[3] - w.box[3]) <= PART_BOTTOM * (w.box[3] - w.box[1]));
     if (whole !== undefined) parts.add(part);
   }
   return detections.filter((d) => !parts.has(d));

@@ -91,7 +91,8 @@ describe('greenwave CLI', () => {
 
   it('start runs the deployed shape, serves the API, and Ctrl-C stops everything', async () => {
     const data = mkdtempSync(join(tmpdir(), 'gw-start-'));
-    const basePort = 20_000 + Math.floor(Math.random() * 400) * 100;
+    // below the ephemeral port range (32768+): a port the OS handed another test's client made start fail (EADDRINUSE)
+    const basePort = 20_000 + Math.floor(Math.random() * 120) * 100;
     const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', main, 'start', '--scenario', 'small', '--port', '0', '--base-port', String(basePort), '--data', data, '--every', '1'], {
       cwd: root,
       env: { ...process.env, NO_COLOR: '1', DATABASE_URL: '' },

@@ -11,11 +11,11 @@ export interface DetectorLatencyRun {
 /**
  * The default NanoDet model at 416 px (or converted for another input size, e.g. the pilot cameras' 576 x 320) with 1
  * onnxruntime thread, on a decoded 546x413 photograph from Debian's opencv-doc (a bus and cars): `runs` frames after
- * `warmup` (DESIGN §7 budgets inference p99).
+ * `warmup` (DESIGN §7 budgets inference p99), in float32 or int8.
  */
-export async function detectorLatency(runs = 300, warmup = 20, inputSize?: [number, number], image = '/usr/share/doc/opencv-doc/opencv4/html/pexels_double_decker_bus.jpg'): Promise<DetectorLatencyRun> {
+export async function detectorLatency(runs = 300, warmup = 20, inputSize?: [number, number], precision: 'float32' | 'int8' = 'float32', image = '/usr/share/doc/opencv-doc/opencv4/html/pexels_double_decker_bus.jpg'): Promise<DetectorLatencyRun> {
   const frame = await decodeImage(image);
-  const detector = await createDetector({ kind: 'nanodet', intraOpNumThreads: 1, ...(inputSize ? { inputSize } : {}) });
+  const detector = await createDetector({ kind: 'nanodet', intraOpNumThreads: 1, precision, ...(inputSize ? { inputSize } : {}) });
   const inferenceMs: number[] = [];
   const totalMs: number[] = [];
   try {

@@ -139,6 +139,8 @@ export async function visionAccuracy(options: {
   fps?: number;
   warmupS?: number;
   scenario?: string;
+  /** Precision of the detector model (the cameras' setting, auto, unless given). */
+  precision?: 'auto' | 'float32' | 'int8';
   onProgress?: (s: number, total: number) => void;
   /** Each camera frame's ground truth, for recordings that follow single vehicles (debugging). */
   onFrame?: (camera: TwinCamera, truth: readonly TruthObject[]) => void;
@@ -182,7 +184,7 @@ export async function visionAccuracy(options: {
     countLineCrossings(camera, truth);
     options.onFrame?.(camera, truth);
   };
-  const cameras = await TwinCameras.create(twin, [junction.id], { fps, onFrame });
+  const cameras = await TwinCameras.create(twin, [junction.id], { fps, onFrame, ...(options.precision ? { precision: options.precision } : {}) });
   const lane = (m: Pick<LaneMeasurement, 'approachId' | 'laneIndex'>) => {
     const key = `${m.approachId}/${m.laneIndex}`;
     let r = lanes.get(key);

@@ -1,8 +1,8 @@
-// `pnpm vision-report [--junction <id>] [--duration 300] [--fps 5] [--warmup 600]`: the accuracy of the camera -> vision path on
+// `pnpm vision-report [--junction <id>] [--duration 300] [--fps 5] [--warmup 600] [--precision auto|float32|int8]`: the accuracy of the camera -> vision path on
 // synthetic frames from the twin (against its ground truth) and on real photographs; prints tables, writes JSON.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { PILOTS, loadScenario } from '@greenwave/simulator';
-import { createDetector, decodeImage } from '@greenwave/vision';
+import { cpuHasIntegerDotProduct, createDetector, decodeImage } from '@greenwave/vision';
 import { percentile } from './budgets.ts';
 import { visionAccuracy } from './vision-accuracy.ts';
 
@@ -22,6 +22,13 @@ for (const [name, value, min] of [['duration', durationS, 1], ['fps', fps, 1], [
     process.exit(2);
   }
 }
+const precision = (arg('precision') ?? 'auto') as 'auto' | 'float32' | 'int8';
+if (!['auto', 'float32', 'int8'].includes(precision)) {
+  console.error(`--precision must be auto, float32 or int8, got ${precision}`);
+  process.exit(2);
+}
+// what auto picks on this CPU
+const model = precision === 'auto' ? (cpuHasIntegerDotProduct() ? 'int8' : 'float32') : precision;
 const [startH, startM] = loadScenario('danang').scenario.startTime.split(':').map(Number) as [number, number];
 const clock = (s: number) => {
   const minutes = startH * 60 + startM + Math.floor(s / 60);
@@ -39,8 +46,8 @@ const table = (header: string[], rows: (string | number)[][]) => {
 
 mkdirSync('data/reports', { recursive: true });
 for (const junctionId of junctions) {
-  process.stdout.write(`${junctionId}: ${durationS} s from ${clock(warmupS)} at ${fps} frames/s per camera, synthetic cameras on every approach... `);
-  const run = await visionAccuracy({ junctionId, durationS, fps, warmupS, onProgress: (s, total) => s % 30 === 0 && process.stdout.write(`${s}/${total} s `) });
+  process.stdout.write(`${junctionId}: ${durationS} s from ${clock(warmupS)} at ${fps} frames/s per camera, detector ${model}${precision === 'auto' ? ' (auto)' : ''}, synthetic cameras on every approach... `);
+  const run = await visionAccuracy({ junctionId, durationS, fps, warmupS, precision, onProgress: (s, total) => s % 30 === 0 && process.stdout.write(`${s}/${total} s `) });
   console.log(`\n${run.frames} frames in ${run.wallS.toFixed(0)} s wall (detect + track + measure p50 ${percentile(run.frameMs, 0.5).toFixed(1)} ms/frame, rendering excluded)\n`);
   console.log('detection (operating score 0.3; truth ≥ 60% visible, ≥ 12 px; found = IoU ≥ 0.5 with a vehicle detection):');
   table(
@@ -98,13 +105,13 @@ for (const junctionId of junctions) {
   console.log(`counted by class (vision vs truth, all lanes): ${classes.map((c) => `${c} ${sum((l) => l.visionByClass[c] ?? 0)} vs ${sum((l) => l.truthByClass[c] ?? 0)}`).join(', ')}; PCU ${sum((l) => l.visionPcu).toFixed(1)} vs ${sum((l) => l.truthPcu).toFixed(1)}; queue PCU mean |error| ${(sum((l) => l.queueAbsErrPcu) / Math.max(1, sum((l) => l.queueSeconds))).toFixed(2)} per lane-second`);
   console.log(`by approach: ${[...byApproach].map(([a, c]) => `${a} ${c.v} vs ${c.t}${c.t ? ` (${pct(c.v - c.t, c.t)})` : ''}`).join(', ')}`);
   console.log(`all lanes: ${total.v} counted vs ${total.t} true at the count line (${pct(total.v - total.t, total.t)}; ${total.h} of them hidden from the camera at the line; the twin's stop line: ${total.s}); queue within ±15% or ±1 vehicle in ${pct(total.qw, total.qs)} of ${total.qs} lane-seconds\n`);
-  writeFileSync(`data/reports/vision-accuracy-${junctionId}.json`, `${JSON.stringify({ ...run, frameMs: undefined }, null, 2)}\n`);
+  writeFileSync(`data/reports/vision-accuracy-${junctionId}${precision === 'auto' ? '' : `-${precision}`}.json`, `${JSON.stringify({ ...run, frameMs: undefined }, null, 2)}\n`);
 }
 
 // real photographs from Debian's opencv-doc: what the detector finds where a person sees vehicles
 const photos = ['opencv4/html/pexels_double_decker_bus.jpg', 'opencv4/html/bus_det.jpg', 'examples/data/licenseplate_motion.jpg', 'opencv4/html/Background_Subtraction_Tutorial_frame.jpg'];
-const detector = await createDetector({ kind: 'nanodet', scoreThreshold: 0.3 });
-console.log('real photographs (/usr/share/doc/opencv-doc/…), score ≥ 0.3:');
+const detector = await createDetector({ kind: 'nanodet', scoreThreshold: 0.3, precision: model });
+console.log(`real photographs (/usr/share/doc/opencv-doc/…), NanoDet 416 px ${model}, score ≥ 0.3:`);
 const rows: string[][] = [];
 for (const photo of photos) {
   const image = await decodeImage(`/usr/share/doc/opencv-doc/${photo}`);

@@ -54,6 +54,10 @@ export const DetectorSettings = z
     scoreThreshold: z.number().min(0.01).max(0.99).default(0.3),
     iouThreshold: z.number().min(0.1).max(0.95).default(0.5),
     threads: z.number().int().min(1).max(16).default(1).meta({ description: 'onnxruntime intra-op threads' }),
+    precision: z
+      .enum(['auto', 'float32', 'int8'])
+      .default('auto')
+      .meta({ description: 'The default NanoDet as float32 or with int8 convolutions; auto: int8 where the CPU has integer dot products (AVX-512 VNNI, AVX-VNNI, Arm dotprod), float32 elsewhere' }),
     classMap: z.record(z.string().regex(/^\d+$/), z.enum(['car', 'motorbike', 'bus', 'truck', 'bicycle', 'person'])).optional().meta({ description: 'Model class index -> class, for a YOLO model not trained on COCO' }),
   })
   .meta({ title: 'DetectorSettings' });
@@ -73,7 +77,7 @@ export const CameraConfig = z
     lanes: z.array(CameraLaneZone).min(1).max(8),
     countLines: z.array(CountLine).max(4).default([{ name: 'stop line', groundY: 0 }]).meta({ description: 'Vehicles are counted when they have fully crossed the first line' }),
     zoneLengthM: z.number().positive().max(300).default(60).meta({ description: 'Measurement zone: from the stop line this far upstream' }),
-    detector: DetectorSettings.default({ model: 'default', kind: 'nanodet', layout: 'auto', inputSize: 416, scoreThreshold: 0.3, iouThreshold: 0.5, threads: 1 }),
+    detector: DetectorSettings.default({ model: 'default', kind: 'nanodet', layout: 'auto', inputSize: 416, scoreThreshold: 0.3, iouThreshold: 0.5, threads: 1, precision: 'auto' }),
     watchdog: z
       .strictObject({
         noFrameS: z.number().positive().max(600).default(5).meta({ description: 'No frame for this long: camera-down alarm, approach on recall' }),

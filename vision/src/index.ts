@@ -11,7 +11,10 @@ export {
   defaultModelPath,
   prepareDefaultModel,
 } from './model/prepare-default-model.ts';
-export type { PrepareOptions, PrepareProgress, PrepareStage, PreparedModel } from './model/prepare-default-model.ts';
+export type { ModelPrecision, PrepareOptions, PrepareProgress, PrepareStage, PreparedModel } from './model/prepare-default-model.ts';
+export { activationsToCalibrate, quantiseConvolutions } from './model/quantise-int8.ts';
+export type { QuantiseOptions, TensorRange } from './model/quantise-int8.ts';
+export { calibrateRanges } from './model/calibrate-ranges.ts';
 export { convertTfjsGraph, supportedOps } from './model/convert-tfjs-graph.ts';
 export type { ConversionResult, ConvertOptions } from './model/convert-tfjs-graph.ts';
 export { readTfjsModel } from './model/read-tfjs-model.ts';
@@ -19,6 +22,7 @@ export { encodeOnnxModel } from './model/onnx-writer.ts';
 
 // detection
 export { createDetector, detectorFactories } from './detect/create-detector.ts';
+export { cpuHasIntegerDotProduct } from './detect/cpu-features.ts';
 export type { DetectorConfig } from './detect/create-detector.ts';
 export type { CommonDetectorOptions, DetectionResult, DetectionTimings, DetectorKind, VehicleDetector } from './detect/detector.ts';
 export { detectionClasses, vehicleClasses } from './detect/detection.ts';

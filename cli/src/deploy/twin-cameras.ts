@@ -23,6 +23,8 @@ export interface TwinCamerasOptions {
   fps?: number;
   /** onnxruntime threads of the shared detector (default 1). */
   threads?: number;
+  /** Precision of the default detector model (the cameras' setting, auto, unless given). */
+  precision?: 'auto' | 'float32' | 'int8';
   /** Called with each rendered frame's ground truth and what the pipeline measured (accuracy reports). */
   onFrame?: (camera: TwinCamera, truth: readonly TruthObject[], measured: readonly LaneMeasurement[]) => void;
 }
@@ -45,7 +47,7 @@ export class TwinCameras {
   static async create(twin: Twin, junctionIds: readonly string[], options: TwinCamerasOptions = {}): Promise<TwinCameras> {
     const fps = options.fps ?? 5;
     const pilots = pilotCameras(twin, junctionIds, fps);
-    const detector = await pilotDetector(pilots.map((p) => p.config), options.threads);
+    const detector = await pilotDetector(pilots.map((p) => p.config), options.threads, options.precision);
     const out = new TwinCameras(twin, detector, fps, options.onFrame);
     const clock = () => twin.simS * 1000;
     for (const c of pilots) {

@@ -1,5 +1,5 @@
 import { DetectorError } from '../errors.ts';
-import { NANODET_NATIVE_SIZE, prepareDefaultModel } from '../model/prepare-default-model.ts';
+import { type ModelPrecision, NANODET_INPUT_NAME, NANODET_NATIVE_SIZE, NANODET_NORMALISATION, prepareDefaultModel } from '../model/prepare-default-model.ts';
 import { cocoClassMap } from './coco-classes.ts';
 import type { ClassMap } from './detection.ts';
 import type { CommonDetectorOptions } from './detector.ts';
@@ -15,6 +15,8 @@ export interface NanoDetOptions extends CommonDetectorOptions {
   cacheDir?: string;
   /** Input (width, height) of the default model, converted for it on first use (default 416 x 416). */
   inputSize?: readonly [number, number];
+  /** Precision of the default model (float32 unless asked; see `ModelPrecision`). */
+  precision?: ModelPrecision;
   classMap?: ClassMap;
 }
 
@@ -30,10 +32,10 @@ const DISTRIBUTION_OUTPUTS = ['Identity_3', 'Identity_4', 'Identity_5'] as const
 export function nanodetAdapterFor(inputWidth: number, inputHeight: number): ModelAdapter {
   return {
     kind: 'nanodet',
-    inputName: 'input_1',
+    inputName: NANODET_INPUT_NAME,
     inputWidth,
     inputHeight,
-    normalisation: { channelOrder: 'bgr', mean: [103.53, 116.28, 123.675], std: [57.375, 57.12, 58.395], padValue: 0 },
+    normalisation: NANODET_NORMALISATION,
     classMap: cocoClassMap,
     decode: (outputs, scoreThreshold, classIndices) => decodeNanoDet(outputs, scoreThreshold, classIndices, inputWidth),
   };
@@ -56,7 +58,7 @@ function decodeNanoDet(outputs: Parameters<ModelAdapter['decode']>[0], scoreThre
 }
 
 export async function createNanoDetDetector(options: NanoDetOptions): Promise<OnnxDetector> {
-  const modelPath = options.modelPath ?? (await prepareDefaultModel(options.cacheDir, options.inputSize ? { input: options.inputSize } : {})).modelPath;
+  const modelPath = options.modelPath ?? (await prepareDefaultModel(options.cacheDir, { ...(options.inputSize ? { input: options.inputSize } : {}), ...(options.precision ? { precision: options.precision } : {}) })).modelPath;
   const session = await createCpuSession(modelPath, options);
   const missing = [...SCORE_OUTPUTS, ...DISTRIBUTION_OUTPUTS].filter((name) => !session.outputNames.includes(name));
   if (!session.inputNames.includes(nanodetAdapter.inputName) || missing.length > 0) {

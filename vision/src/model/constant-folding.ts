@@ -40,6 +40,9 @@ export function cast(tensor: HostTensor, dtype: HostDataType): HostTensor {
       return { dtype, shape: tensor.shape, data: Float64Array.from(values, Math.trunc) };
     case 'bool':
       return { dtype, shape: tensor.shape, data: Uint8Array.from(values, (value) => (value === 0 ? 0 : 1)) };
+    case 'int8':
+    case 'uint8':
+      throw new Error(`constant folding: no cast to ${dtype} (quantised tensors are written, never folded)`);
   }
 }
 

@@ -1,5 +1,5 @@
 /** A constant tensor held in memory while converting: weights, folded shapes, attribute tensors. */
-export type HostDataType = 'float32' | 'int32' | 'int64' | 'bool';
+export type HostDataType = 'float32' | 'int32' | 'int64' | 'bool' | 'int8' | 'uint8';
 
 /**
  * Integers (int32 and int64) are held as doubles, exact up to 2^53: plenty for shapes, indices and paddings, and
@@ -8,7 +8,10 @@ export type HostDataType = 'float32' | 'int32' | 'int64' | 'bool';
 export type HostTensor =
   | { readonly dtype: 'float32'; readonly shape: readonly number[]; readonly data: Float32Array }
   | { readonly dtype: 'int32' | 'int64'; readonly shape: readonly number[]; readonly data: Float64Array }
-  | { readonly dtype: 'bool'; readonly shape: readonly number[]; readonly data: Uint8Array };
+  | { readonly dtype: 'bool'; readonly shape: readonly number[]; readonly data: Uint8Array }
+  // quantised weights and zero points (written by the int8 quantiser, never folded)
+  | { readonly dtype: 'int8'; readonly shape: readonly number[]; readonly data: Int8Array }
+  | { readonly dtype: 'uint8'; readonly shape: readonly number[]; readonly data: Uint8Array };
 
 export function elementCount(shape: readonly number[]): number {
   let count = 1;

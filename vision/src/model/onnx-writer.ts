@@ -16,7 +16,7 @@ export interface OnnxModelInfo {
 }
 
 // TensorProto.DataType
-const dataTypeCodes = { float32: 1, int32: 6, int64: 7, bool: 9 } as const;
+const dataTypeCodes = { float32: 1, uint8: 2, int8: 3, int32: 6, int64: 7, bool: 9 } as const;
 // AttributeProto.AttributeType
 const attributeTypeCodes = { float: 1, int: 2, string: 3, floats: 6, ints: 7 } as const;
 
@@ -93,7 +93,10 @@ function rawBytes(tensor: HostTensor): Uint8Array {
       return new Uint8Array(values.buffer);
     }
     case 'bool':
+    case 'uint8':
       return tensor.data;
+    case 'int8':
+      return new Uint8Array(tensor.data.buffer, tensor.data.byteOffset, tensor.data.byteLength);
   }
 }
 

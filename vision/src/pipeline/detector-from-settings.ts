@@ -1,4 +1,5 @@
 import type { DetectorSettings } from '@greenwave/contracts';
+import { cpuHasIntegerDotProduct } from '../detect/cpu-features.ts';
 import { createDetector } from '../detect/create-detector.ts';
 import type { ClassMap } from '../detect/detection.ts';
 import { DetectorError } from '../errors.ts';
@@ -10,7 +11,8 @@ export function detectorFromSettings(settings: DetectorSettings, options: { cach
   const common = { scoreThreshold: options.scoreThreshold ?? settings.scoreThreshold, iouThreshold: settings.iouThreshold, intraOpNumThreads: settings.threads, classMap };
   if (settings.kind === 'nanodet') {
     const inputSize: [number, number] = typeof settings.inputSize === 'number' ? [settings.inputSize, settings.inputSize] : settings.inputSize;
-    return createDetector({ kind: 'nanodet', ...common, ...(settings.model === 'default' ? { cacheDir: options.cacheDir, inputSize } : { modelPath: settings.model }) });
+    const precision = settings.precision === 'auto' ? (cpuHasIntegerDotProduct() ? 'int8' : 'float32') : settings.precision;
+    return createDetector({ kind: 'nanodet', ...common, ...(settings.model === 'default' ? { cacheDir: options.cacheDir, inputSize, precision } : { modelPath: settings.model }) });
   }
   if (settings.model === 'default') throw new DetectorError('model', 'a YOLO detector needs the path of its ONNX file in detector.model');
   return createDetector({ kind: 'yolo', ...common, modelPath: settings.model, layout: settings.layout, inputSize: typeof settings.inputSize === 'number' ? settings.inputSize : Math.max(...settings.inputSize) });

@@ -1,6 +1,6 @@
 /**
  * Measures detector latency on one image, decoded once and fed as a raw RGB frame (as a camera pipeline does).
- *   tsx vision/src/scripts/measure-detector.ts [--image PATH] [--runs 200] [--threads 1] [--warmup 10]
+ *   tsx vision/src/scripts/measure-detector.ts [--image PATH] [--runs 200] [--threads 1] [--warmup 10] [--input WxH] [--precision float32|int8]
  * Prints p50 / p99 / max for preprocessing, inference, postprocessing and the whole call (wall clock), and the
  * process CPU time per call: on a busy machine the wall clock includes waiting for a core, the CPU time does not.
  */
@@ -16,6 +16,8 @@ const { values } = parseArgs({
     runs: { type: 'string', default: '200' },
     warmup: { type: 'string', default: '10' },
     threads: { type: 'string', default: '1' },
+    input: { type: 'string', default: '416x416' },
+    precision: { type: 'string', default: 'float32' },
   },
 });
 
@@ -27,7 +29,13 @@ sharp.concurrency(1);
 
 const { data, info } = await sharp(values.image).removeAlpha().raw().toBuffer({ resolveWithObject: true });
 const frame = { data, width: info.width, height: info.height };
-const detector = await createDetector({ kind: 'nanodet', intraOpNumThreads: threads });
+const size = /^(\d+)x(\d+)$/.exec(values.input);
+if (size === null || (values.precision !== 'float32' && values.precision !== 'int8')) {
+  console.error('measure-detector: --input WIDTHxHEIGHT (e.g. 576x320), --precision float32 or int8');
+  process.exit(2);
+}
+const inputSize: [number, number] = [Number(size[1]), Number(size[2])];
+const detector = await createDetector({ kind: 'nanodet', intraOpNumThreads: threads, inputSize, precision: values.precision });
 const samples: Array<DetectionTimings & { totalMs: number; cpuMs: number }> = [];
 for (let run = 0; run < warmup + runs; run += 1) {
   const started = performance.now();
@@ -44,6 +52,6 @@ const rows = (['preprocessMs', 'inferenceMs', 'postprocessMs', 'totalMs', 'cpuMs
   const sorted = samples.map((sample) => sample[key]).sort((a, b) => a - b);
   return { stage: key.replace('Ms', ''), p50: percentile(sorted, 0.5).toFixed(2), p99: percentile(sorted, 0.99).toFixed(2), max: (sorted.at(-1) as number).toFixed(2) };
 });
-console.log(`NanoDet 416 px, ${threads} intra-op thread(s), ${runs} runs after ${warmup} warm-up, frame ${info.width}x${info.height} raw RGB`);
+console.log(`NanoDet ${values.input} ${values.precision}, ${threads} intra-op thread(s), ${runs} runs after ${warmup} warm-up, frame ${info.width}x${info.height} raw RGB`);
 console.log(`load average at the end: ${loadavg().map((value) => value.toFixed(2)).join(' ')}`);
 console.table(rows);

@@ -54,6 +54,13 @@ export const DetectorSettings = z
     scoreThreshold: z.number().min(0.01).max(0.99).default(0.3),
     iouThreshold: z.number().min(0.1).max(0.95).default(0.5),
     threads: z.number().int().min(1).max(16).default(1).meta({ description: 'onnxruntime intra-op threads' }),
+    farField: z
+      .strictObject({
+        toM: z.number().positive().max(500).default(150).meta({ description: 'How far upstream (m) the far region reaches' }),
+        inputSize: z.tuple([z.number().int().min(128).max(1280), z.number().int().min(128).max(1280)]).default([320, 192]).meta({ description: 'The far detection’s model input [width, height] (multiples of 32 for the default NanoDet)' }),
+      })
+      .optional()
+      .meta({ description: 'A second detection on the road beyond the measurement zone, magnified into its own model input: far vehicles (12-24 px) are found and tracked before they reach the zone' }),
     precision: z
       .enum(['auto', 'float32', 'int8'])
       .default('auto')

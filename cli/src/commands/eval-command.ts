@@ -17,6 +17,8 @@ export const evalFlags: FlagSpec[] = [
   { name: 'feed', kind: 'string', description: 'perfect | vision (the pilots measured by synthetic cameras through detection and tracking) | both', default: 'perfect' },
   { name: 'vision-junctions', kind: 'string', description: 'junctions the vision feed measures (default: the scenario’s pilots)' },
   { name: 'vision-fps', kind: 'number', description: 'frames per second each camera renders and processes', default: 4 },
+  { name: 'vision-precision', kind: 'string', description: 'auto | float32 | int8: the cameras’ detector model', default: 'auto' },
+  { name: 'vision-far-field', kind: 'string', description: 'on | off: the cameras’ far-field detection (where configured)', default: 'on' },
   { name: 'base-port', kind: 'number', description: 'first port for the protocol path’s cabinets', default: 21000 },
 ];
 
@@ -73,6 +75,10 @@ export async function evalCommand(argv: readonly string[]): Promise<void> {
   if (!['perfect', 'vision', 'both'].includes(feed)) throw usageError('eval', evalFlags, `--feed must be perfect, vision or both, got "${feed}"`);
   const visionFps = Number(flags['vision-fps']);
   if (!(visionFps >= 1 && visionFps <= 30)) throw usageError('eval', evalFlags, `--vision-fps must be 1..30, got ${flags['vision-fps']}`);
+  const visionPrecision = String(flags['vision-precision']);
+  if (!['auto', 'float32', 'int8'].includes(visionPrecision)) throw usageError('eval', evalFlags, `--vision-precision must be auto, float32 or int8, got "${visionPrecision}"`);
+  const visionFarField = String(flags['vision-far-field']);
+  if (!['on', 'off'].includes(visionFarField)) throw usageError('eval', evalFlags, `--vision-far-field must be on or off, got "${visionFarField}"`);
   const pilotIds = Object.values(PILOTS).map((p) => p.id).filter((id) => loaded.network.intersections.some((x) => x.id === id));
   const visionIds = flags['vision-junctions'] ? String(flags['vision-junctions']).split(',').map((s) => s.trim()).filter(Boolean) : pilotIds;
   const unknown = visionIds.filter((id) => !loaded.network.intersections.some((x) => x.id === id));
@@ -82,7 +88,7 @@ export async function evalCommand(argv: readonly string[]): Promise<void> {
   if (feed !== 'perfect' && via !== 'direct') throw usageError('eval', evalFlags, '--feed vision runs on --via direct only');
   const feeds = feed === 'both' ? [false, true] : [feed === 'vision'];
   const jobs = paths.flatMap((path) =>
-    feeds.flatMap((vision) => controllers.map((controller) => ({ scenario: loaded.file, controller: controller as ControllerKind, durationS, coolDownS, via: path, ...(feed !== 'perfect' ? { pilotIds: visionIds } : {}), ...(vision ? { vision: { junctionIds: visionIds, fps: visionFps } } : {}) }))),
+    feeds.flatMap((vision) => controllers.map((controller) => ({ scenario: loaded.file, controller: controller as ControllerKind, durationS, coolDownS, via: path, ...(feed !== 'perfect' ? { pilotIds: visionIds } : {}), ...(vision ? { vision: { junctionIds: visionIds, fps: visionFps, precision: visionPrecision as 'auto' | 'float32' | 'int8', farField: visionFarField === 'on' } } : {}) }))),
   );
   labels.push(...jobs.map(jobLabel));
   // each protocol job serves its own cabinets: give every job its own port range

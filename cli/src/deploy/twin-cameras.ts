@@ -25,6 +25,8 @@ export interface TwinCamerasOptions {
   threads?: number;
   /** Precision of the default detector model (the cameras' setting, auto, unless given). */
   precision?: 'auto' | 'float32' | 'int8';
+  /** False: the cameras detect without their far field (comparisons; default true). */
+  farField?: boolean;
   /** Called with each rendered frame's ground truth and what the pipeline measured (accuracy reports). */
   onFrame?: (camera: TwinCamera, truth: readonly TruthObject[], measured: readonly LaneMeasurement[]) => void;
 }
@@ -47,7 +49,7 @@ export class TwinCameras {
   static async create(twin: Twin, junctionIds: readonly string[], options: TwinCamerasOptions = {}): Promise<TwinCameras> {
     const fps = options.fps ?? 5;
     const pilots = pilotCameras(twin, junctionIds, fps);
-    const detectors = await pilotDetector(pilots.map((p) => p.config), options.threads, options.precision);
+    const detectors = await pilotDetector(pilots.map((p) => p.config), options.threads, options.precision, options.farField ?? true);
     const out = new TwinCameras(twin, detectors, fps, options.onFrame);
     const clock = () => twin.simS * 1000;
     for (const c of pilots) {

@@ -21,7 +21,7 @@ export interface EvaluationOptions {
   /** First port of the protocol path's cabinets. */
   basePort?: number;
   /** These junctions are measured by synthetic cameras through the full vision path (direct path only). */
-  vision?: { junctionIds: string[]; fps: number };
+  vision?: { junctionIds: string[]; fps: number; precision?: 'auto' | 'float32' | 'int8'; farField?: boolean };
   /** Junctions reported on their own (default: the vision junctions, else the scenario's pilots). */
   pilotIds?: string[];
 }
@@ -88,7 +88,7 @@ async function run(options: EvaluationOptions, twin: Twin, runner: CityRunner | 
   };
   try {
     for (let s = 0; s < scenario.warmupS; s++) {
-      if (options.vision && s === scenario.warmupS - cameraLeadS) cameras = await TwinCameras.create(twin, options.vision.junctionIds, { fps: options.vision.fps });
+      if (options.vision && s === scenario.warmupS - cameraLeadS) cameras = await TwinCameras.create(twin, options.vision.junctionIds, { fps: options.vision.fps, ...(options.vision.precision ? { precision: options.vision.precision } : {}), farField: options.vision.farField ?? true });
       await step();
       progress(twin.simS);
     }

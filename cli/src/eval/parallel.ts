@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { type ControllerKind, ErrorCode, GreenwaveError } from '@greenwave/contracts';
-import type { EvaluationResult } from './evaluate.ts';
+import type { EvaluationOptions, EvaluationResult } from './evaluate.ts';
 
 export interface EvaluationJob {
   scenario: string;
@@ -12,7 +12,7 @@ export interface EvaluationJob {
   /** Ports of this job's emulated cabinets (protocol path): jobs running at once need different ranges. */
   basePort?: number;
   /** Junctions measured through synthetic cameras and the vision path. */
-  vision?: { junctionIds: string[]; fps: number };
+  vision?: EvaluationOptions['vision'];
   pilotIds?: string[];
 }
 

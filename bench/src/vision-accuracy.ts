@@ -47,7 +47,16 @@ export interface LaneResult {
   queueWithin: number;
   queueAbsErrVeh: number;
   queueAbsErrM: number;
+  /**
+   * Lane-seconds on either side of the queue controller's "discharged" threshold (DISCHARGED_PCU): vision above it
+   * while the truth is at or below (a green held for a queue that has gone), and the reverse (a queue not seen).
+   */
+  queueHeldS: number;
+  queueUnseenS: number;
 }
+
+/** The queue controller's default `dischargedQueuePcu`: at or below it a stage's queue counts as discharged. */
+export const DISCHARGED_PCU = 1;
 
 export interface VisionAccuracyRun {
   junctionId: string;
@@ -141,6 +150,8 @@ export async function visionAccuracy(options: {
   scenario?: string;
   /** Precision of the detector model (the cameras' setting, auto, unless given). */
   precision?: 'auto' | 'float32' | 'int8';
+  /** False: the cameras detect without their far field (default true). */
+  farField?: boolean;
   onProgress?: (s: number, total: number) => void;
   /** Each camera frame's ground truth, for recordings that follow single vehicles (debugging). */
   onFrame?: (camera: TwinCamera, truth: readonly TruthObject[]) => void;
@@ -184,11 +195,11 @@ export async function visionAccuracy(options: {
     countLineCrossings(camera, truth);
     options.onFrame?.(camera, truth);
   };
-  const cameras = await TwinCameras.create(twin, [junction.id], { fps, onFrame, ...(options.precision ? { precision: options.precision } : {}) });
+  const cameras = await TwinCameras.create(twin, [junction.id], { fps, onFrame, ...(options.precision ? { precision: options.precision } : {}), farField: options.farField ?? true });
   const lane = (m: Pick<LaneMeasurement, 'approachId' | 'laneIndex'>) => {
     const key = `${m.approachId}/${m.laneIndex}`;
     let r = lanes.get(key);
-    if (!r) lanes.set(key, (r = { lane: key, truthCount: 0, drawnElsewhere: 0, hiddenAtLine: 0, stopLineCount: 0, visionCount: 0, queueSeconds: 0, queueWithin: 0, queueAbsErrVeh: 0, queueAbsErrM: 0, truthByClass: {}, visionByClass: {}, truthPcu: 0, visionPcu: 0, queueAbsErrPcu: 0 }));
+    if (!r) lanes.set(key, (r = { lane: key, truthCount: 0, drawnElsewhere: 0, hiddenAtLine: 0, stopLineCount: 0, visionCount: 0, queueSeconds: 0, queueWithin: 0, queueAbsErrVeh: 0, queueAbsErrM: 0, queueHeldS: 0, queueUnseenS: 0, truthByClass: {}, visionByClass: {}, truthPcu: 0, visionPcu: 0, queueAbsErrPcu: 0 }));
     return r;
   };
   const started = performance.now();
@@ -216,6 +227,8 @@ export async function visionAccuracy(options: {
           r.queueAbsErrM += Math.abs(mm - t.queueLengthM);
           r.queueAbsErrPcu += Math.abs((m?.queuePcu ?? 0) - t.queuePcu);
         }
+        if ((m?.queuePcu ?? 0) > DISCHARGED_PCU && t.queuePcu <= DISCHARGED_PCU) r.queueHeldS++;
+        if ((m?.queuePcu ?? 0) <= DISCHARGED_PCU && t.queuePcu > DISCHARGED_PCU) r.queueUnseenS++;
       }
       options.onProgress?.(s, durationS);
     }

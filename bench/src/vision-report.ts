@@ -1,10 +1,10 @@
-// `pnpm vision-report [--junction <id>] [--duration 300] [--fps 5] [--warmup 600] [--precision auto|float32|int8]`: the accuracy of the camera -> vision path on
+// `pnpm vision-report [--junction <id>] [--duration 300] [--fps 5] [--warmup 600] [--precision auto|float32|int8] [--far-field on|off]`: the accuracy of the camera -> vision path on
 // synthetic frames from the twin (against its ground truth) and on real photographs; prints tables, writes JSON.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { PILOTS, loadScenario } from '@greenwave/simulator';
 import { cpuHasIntegerDotProduct, createDetector, decodeImage } from '@greenwave/vision';
 import { percentile } from './budgets.ts';
-import { visionAccuracy } from './vision-accuracy.ts';
+import { DISCHARGED_PCU, visionAccuracy } from './vision-accuracy.ts';
 
 const arg = (name: string) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -27,6 +27,11 @@ if (!['auto', 'float32', 'int8'].includes(precision)) {
   console.error(`--precision must be auto, float32 or int8, got ${precision}`);
   process.exit(2);
 }
+const farField = arg('far-field') ?? 'on';
+if (!['on', 'off'].includes(farField)) {
+  console.error(`--far-field must be on or off, got ${farField}`);
+  process.exit(2);
+}
 // what auto picks on this CPU
 const model = precision === 'auto' ? (cpuHasIntegerDotProduct() ? 'int8' : 'float32') : precision;
 const [startH, startM] = loadScenario('danang').scenario.startTime.split(':').map(Number) as [number, number];
@@ -46,8 +51,8 @@ const table = (header: string[], rows: (string | number)[][]) => {
 
 mkdirSync('data/reports', { recursive: true });
 for (const junctionId of junctions) {
-  process.stdout.write(`${junctionId}: ${durationS} s from ${clock(warmupS)} at ${fps} frames/s per camera, detector ${model}${precision === 'auto' ? ' (auto)' : ''}, synthetic cameras on every approach... `);
-  const run = await visionAccuracy({ junctionId, durationS, fps, warmupS, precision, onProgress: (s, total) => s % 30 === 0 && process.stdout.write(`${s}/${total} s `) });
+  process.stdout.write(`${junctionId}: ${durationS} s from ${clock(warmupS)} at ${fps} frames/s per camera, detector ${model}${precision === 'auto' ? ' (auto)' : ''}${farField === 'off' ? ' without far field' : ''}, synthetic cameras on every approach... `);
+  const run = await visionAccuracy({ junctionId, durationS, fps, warmupS, precision, farField: farField === 'on', onProgress: (s, total) => s % 30 === 0 && process.stdout.write(`${s}/${total} s `) });
   console.log(`\n${run.frames} frames in ${run.wallS.toFixed(0)} s wall (detect + track + measure p50 ${percentile(run.frameMs, 0.5).toFixed(1)} ms/frame, rendering excluded)\n`);
   console.log('detection (operating score 0.3; truth ≥ 60% visible, ≥ 12 px; found = IoU ≥ 0.5 with a vehicle detection):');
   table(
@@ -76,7 +81,7 @@ for (const junctionId of junctions) {
   console.log(`precision: ${pct(run.detection.detections - run.detection.falsePositives, run.detection.detections)} of ${run.detection.detections} vehicle detections overlap a vehicle (IoU ≥ 0.3)\n`);
   console.log(`lanes over ${durationS} s (count: vision vs the vehicles drawn crossing the same count line in that lane — hidden: never ≥ 50% visible from 10 m before it to 3 m past it — and the twin's stop-line count; queue: lane-seconds with a queue in either):`);
   table(
-    ['lane', 'truth at count line', 'vision count', 'error', 'hidden at the line', 'twin lane, drawn elsewhere', 'twin stop line', 'PCU truth', 'PCU vision', 'queue s', 'within ±15%/±1 veh', 'mean |err| veh', 'mean |err| m', 'mean |err| PCU'],
+    ['lane', 'truth at count line', 'vision count', 'error', 'hidden at the line', 'twin lane, drawn elsewhere', 'twin stop line', 'PCU truth', 'PCU vision', 'queue s', 'within ±15%/±1 veh', 'mean |err| veh', 'mean |err| m', 'mean |err| PCU', `queue > ${DISCHARGED_PCU} PCU: vision only s`, 'truth only s'],
     run.lanes.map((l) => [
       l.lane,
       l.truthCount,
@@ -92,6 +97,8 @@ for (const junctionId of junctions) {
       l.queueSeconds ? (l.queueAbsErrVeh / l.queueSeconds).toFixed(2) : '-',
       l.queueSeconds ? (l.queueAbsErrM / l.queueSeconds).toFixed(1) : '-',
       l.queueSeconds ? (l.queueAbsErrPcu / l.queueSeconds).toFixed(2) : '-',
+      l.queueHeldS,
+      l.queueUnseenS,
     ]),
   );
   const total = run.lanes.reduce((a, l) => ({ t: a.t + l.truthCount, h: a.h + l.hiddenAtLine, s: a.s + l.stopLineCount, v: a.v + l.visionCount, qs: a.qs + l.queueSeconds, qw: a.qw + l.queueWithin }), { t: 0, h: 0, s: 0, v: 0, qs: 0, qw: 0 });
@@ -104,8 +111,8 @@ for (const junctionId of junctions) {
   const sum = (pick: (l: (typeof run.lanes)[number]) => number) => run.lanes.reduce((a, l) => a + pick(l), 0);
   console.log(`counted by class (vision vs truth, all lanes): ${classes.map((c) => `${c} ${sum((l) => l.visionByClass[c] ?? 0)} vs ${sum((l) => l.truthByClass[c] ?? 0)}`).join(', ')}; PCU ${sum((l) => l.visionPcu).toFixed(1)} vs ${sum((l) => l.truthPcu).toFixed(1)}; queue PCU mean |error| ${(sum((l) => l.queueAbsErrPcu) / Math.max(1, sum((l) => l.queueSeconds))).toFixed(2)} per lane-second`);
   console.log(`by approach: ${[...byApproach].map(([a, c]) => `${a} ${c.v} vs ${c.t}${c.t ? ` (${pct(c.v - c.t, c.t)})` : ''}`).join(', ')}`);
-  console.log(`all lanes: ${total.v} counted vs ${total.t} true at the count line (${pct(total.v - total.t, total.t)}; ${total.h} of them hidden from the camera at the line; the twin's stop line: ${total.s}); queue within ±15% or ±1 vehicle in ${pct(total.qw, total.qs)} of ${total.qs} lane-seconds\n`);
-  writeFileSync(`data/reports/vision-accuracy-${junctionId}${precision === 'auto' ? '' : `-${precision}`}.json`, `${JSON.stringify({ ...run, frameMs: undefined }, null, 2)}\n`);
+  console.log(`all lanes: ${total.v} counted vs ${total.t} true at the count line (${pct(total.v - total.t, total.t)}; ${total.h} of them hidden from the camera at the line; the twin's stop line: ${total.s}); queue within ±15% or ±1 vehicle in ${pct(total.qw, total.qs)} of ${total.qs} lane-seconds; queue above ${DISCHARGED_PCU} PCU (the queue controller's "discharged") in vision only ${sum((l) => l.queueHeldS)} s, in truth only ${sum((l) => l.queueUnseenS)} s\n`);
+  writeFileSync(`data/reports/vision-accuracy-${junctionId}${precision === 'auto' ? '' : `-${precision}`}${farField === 'off' ? '-near' : ''}.json`, `${JSON.stringify({ ...run, frameMs: undefined }, null, 2)}\n`);
 }
 
 // real photographs from Debian's opencv-doc: what the detector finds where a person sees vehicles

@@ -154,7 +154,7 @@ export async function visionAccuracy(options: {
   farField?: boolean;
   onProgress?: (s: number, total: number) => void;
   /** Each camera frame's ground truth, for recordings that follow single vehicles (debugging). */
-  onFrame?: (camera: TwinCamera, truth: readonly TruthObject[]) => void;
+  onFrame?: (camera: TwinCamera, truth: readonly TruthObject[], measured: readonly LaneMeasurement[]) => void;
 }): Promise<VisionAccuracyRun> {
   const durationS = options.durationS ?? 300;
   const fps = options.fps ?? 5;
@@ -190,10 +190,10 @@ export async function visionAccuracy(options: {
       if (zone !== undefined && zone.laneIndex !== t.laneIndex) lane({ approachId: camera.approachId, laneIndex: t.laneIndex }).drawnElsewhere++;
     }
   };
-  const onFrame = (camera: TwinCamera, truth: readonly TruthObject[]) => {
+  const onFrame = (camera: TwinCamera, truth: readonly TruthObject[], measured: readonly LaneMeasurement[]) => {
     tallyFrame(tally, truth, camera.pipeline.lastDetections, operating, camera.config.zoneLengthM);
     countLineCrossings(camera, truth);
-    options.onFrame?.(camera, truth);
+    options.onFrame?.(camera, truth, measured);
   };
   const cameras = await TwinCameras.create(twin, [junction.id], { fps, onFrame, ...(options.precision ? { precision: options.precision } : {}), farField: options.farField ?? true });
   const lane = (m: Pick<LaneMeasurement, 'approachId' | 'laneIndex'>) => {

@@ -72,7 +72,7 @@ export { SIZE_PROTOTYPES, SizeEvidence, SizeFit } from './zones/size-class.ts';
 export type { FourWheelClass, SizePrototype } from './zones/size-class.ts';
 export { CountLineCrossings } from './zones/count-line-crossings.ts';
 export type { CountLineAt, CountLineCrossingsOptions } from './zones/count-line-crossings.ts';
-export { QUEUE_JOIN_GAP_M, QUEUE_SPEED_MPS, stopLineQueue } from './zones/stop-line-queue.ts';
+export { QUEUE_JOIN_GAP_M, QUEUE_MAX_OVER_LINE_M, QUEUE_SPEED_MPS, stopLineQueue } from './zones/stop-line-queue.ts';
 export type { QueueCandidate, StopLineQueue } from './zones/stop-line-queue.ts';
 export { measureLane } from './zones/measure-lane.ts';
 export type { LaneSnapshot, LaneVehicle } from './zones/measure-lane.ts';

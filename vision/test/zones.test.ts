@@ -340,6 +340,17 @@ describe('stop-line queue', () => {
     // nose over the line, still heading the queue
     expect(stopLineQueue([car(-0.4), car(6.6)])).toEqual({ lengthM: 11.1, vehicles: 2, pcu: 2 });
   });
+
+  it('never lets a vehicle standing more than 1 m over the line head the queue, whatever its length (property)', () => {
+    fc.assert(
+      fc.property(fc.double({ min: -20, max: -1.001, noNaN: true }), fc.double({ min: 1.5, max: 18, noNaN: true }), fc.double({ min: 0, max: 30, noNaN: true }), (front, length, behind) => {
+        const queue = stopLineQueue([{ frontM: front, lengthM: length, pcu: 2, speedMps: 0 }, car(behind)]);
+        // the vehicle behind it is queued only if it stands within 8 m of the line, as if the other were not there
+        expect(queue).toEqual(stopLineQueue([car(behind)]));
+      }),
+    );
+    expect(stopLineQueue([car(-0.9), car(6)]).vehicles).toBe(2);
+  });
 });
 
 function catchError(run: () => unknown): Error & Record<string, unknown> {

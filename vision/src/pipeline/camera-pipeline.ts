@@ -8,6 +8,7 @@ import { LaneMeasurementBuilder } from '../zones/lane-measurement-builder.ts';
 import { CameraWatchdog, type CameraHealth } from './camera-watchdog.ts';
 import { cropRgb, farFieldRegion, type FrameRegion, mergeFarDetections } from './far-field.ts';
 import { ridersInLanesAsMotorbikes } from './riders-in-lanes.ts';
+import { withoutWiderThanVehicles } from './wider-than-vehicles.ts';
 
 export interface CameraPipelineStats {
   frames: number;
@@ -123,6 +124,9 @@ export class CameraPipeline {
     if (region !== undefined && this.deps.farDetector !== undefined && frame.width === this.config.width && frame.height === this.config.height) {
       found = mergeFarDetections(found, await this.deps.farDetector.detect(cropRgb(frame, region)), region, frame.width, frame.height);
     }
+    // the configured size: the calibration is in its pixels
+    const fit = this.builder.sizeFit;
+    if (fit !== undefined && frame.width === this.config.width && frame.height === this.config.height) found = withoutWiderThanVehicles(found, fit);
     const detections = ridersInLanesAsMotorbikes(found, this.config.lanes);
     const detected = performance.now();
     this.lastDetections = detections;

@@ -63,6 +63,23 @@ export class SizeFit {
     return out;
   }
 
+  /**
+   * Whether the box is more than `factor` times as wide as the widest prototype (a bus) would look standing at its
+   * ground point. False when that cannot be told (bottom off the ground, prototype not in view).
+   */
+  widerThanAnyVehicle(box: Box, factor: number): boolean {
+    const contact: [number, number] = [(box[0] + box[2]) / 2, box[3]];
+    if (!this.projection.seesGround(contact)) return false;
+    const [x, y] = this.projection.imageToGround(contact);
+    let widest = 0;
+    for (const name of FOUR_WHEEL) {
+      const expected = this.prototypeBox(x, y, this.prototypes[name]);
+      if (expected === undefined) return false;
+      widest = Math.max(widest, expected[2] - expected[0]);
+    }
+    return box[2] - box[0] > factor * widest;
+  }
+
   /** The image box of a prototype whose front middle stands at ground (x, y), facing the stop line (downstream, -y). */
   private prototypeBox(x: number, y: number, size: SizePrototype): Box | undefined {
     let box: Box | undefined;

@@ -9,6 +9,12 @@
 export const QUEUE_SPEED_MPS = 2;
 /** Largest gap (m) between queued vehicles that still belong to one queue (same as the twin). */
 export const QUEUE_JOIN_GAP_M = 8;
+/**
+ * A vehicle with its nose further than this (m) over the stop line is in the crosswalk or the junction, not waiting
+ * at this line (the twin never has one there). Núi Thành N/1: a phantom "bus" box standing 2–3 m past the line for
+ * most of five minutes headed a 2 PCU queue the queue controller held the green for.
+ */
+export const QUEUE_MAX_OVER_LINE_M = 1;
 
 export interface QueueCandidate {
   /** Ground y of the vehicle's front (m upstream of the stop line; negative once over it). */
@@ -27,11 +33,12 @@ export interface StopLineQueue {
 }
 
 /**
- * Vehicles wholly past the stop line are ignored; one stopped with its nose over the line still heads the queue
- * (the twin moves a vehicle off the lane as soon as its front crosses, a real car may stop a little over).
+ * Vehicles wholly past the stop line, or with their nose more than QUEUE_MAX_OVER_LINE_M over it, are ignored; one
+ * stopped with its nose a little over the line still heads the queue (the twin moves a vehicle off the lane as soon
+ * as its front crosses, a real car may stop a little over).
  */
 export function stopLineQueue(candidates: readonly QueueCandidate[]): StopLineQueue {
-  const onApproach = candidates.filter((v) => v.frontM + v.lengthM > 0).sort((a, b) => a.frontM - b.frontM);
+  const onApproach = candidates.filter((v) => v.frontM + v.lengthM > 0 && v.frontM >= -QUEUE_MAX_OVER_LINE_M).sort((a, b) => a.frontM - b.frontM);
   let frontier = 0; // back of the queue so far, m upstream of the stop line
   let count = 0;
   let pcu = 0;

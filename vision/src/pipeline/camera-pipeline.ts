@@ -120,13 +120,14 @@ export class CameraPipeline {
     const started = performance.now();
     this.watchdog.frame(frame, this.clock());
     let found = await this.deps.detector.detect(frame);
+    // the far region and the size fit are in the configured frame's pixels
+    const configuredSize = frame.width === this.config.width && frame.height === this.config.height;
     const region = this.farRegion;
-    if (region !== undefined && this.deps.farDetector !== undefined && frame.width === this.config.width && frame.height === this.config.height) {
+    if (region !== undefined && this.deps.farDetector !== undefined && configuredSize) {
       found = mergeFarDetections(found, await this.deps.farDetector.detect(cropRgb(frame, region)), region, frame.width, frame.height);
     }
-    // the configured size: the calibration is in its pixels
     const fit = this.builder.sizeFit;
-    if (fit !== undefined && frame.width === this.config.width && frame.height === this.config.height) found = withoutWiderThanVehicles(found, fit);
+    if (fit !== undefined && configuredSize) found = withoutWiderThanVehicles(found, fit);
     const detections = ridersInLanesAsMotorbikes(found, this.config.lanes);
     const detected = performance.now();
     this.lastDetections = detections;

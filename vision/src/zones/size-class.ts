@@ -43,7 +43,13 @@ export class SizeFit {
     private readonly frameWidth: number,
     private readonly frameHeight: number,
     private readonly prototypes: Readonly<Record<FourWheelClass, SizePrototype>> = SIZE_PROTOTYPES,
-  ) {}
+  ) {
+    const all = FOUR_WHEEL.map((name) => prototypes[name]);
+    this.envelope = { lengthM: Math.max(...all.map((p) => p.lengthM)), widthM: Math.max(...all.map((p) => p.widthM)), heightM: Math.max(...all.map((p) => p.heightM)) };
+  }
+
+  /** Each dimension's largest value over the prototypes (with the defaults, the bus). */
+  private readonly envelope: SizePrototype;
 
   /** Each prototype's misfit for one box, or undefined when the box is cut off by the frame, too small, or off the road. */
   costs(box: Box): Record<FourWheelClass, number> | undefined {
@@ -64,20 +70,16 @@ export class SizeFit {
   }
 
   /**
-   * Whether the box is more than `factor` times as wide as the widest prototype (a bus) would look standing at its
+   * Whether the box is more than `factor` times as wide as the largest prototype (a bus) would look standing at its
    * ground point. False when that cannot be told (bottom off the ground, prototype not in view).
    */
   widerThanAnyVehicle(box: Box, factor: number): boolean {
     const contact: [number, number] = [(box[0] + box[2]) / 2, box[3]];
     if (!this.projection.seesGround(contact)) return false;
     const [x, y] = this.projection.imageToGround(contact);
-    let widest = 0;
-    for (const name of FOUR_WHEEL) {
-      const expected = this.prototypeBox(x, y, this.prototypes[name]);
-      if (expected === undefined) return false;
-      widest = Math.max(widest, expected[2] - expected[0]);
-    }
-    return box[2] - box[0] > factor * widest;
+    // the image of a 3D box is the hull of its corners', so the box of the prototypes' largest dimensions holds all of theirs
+    const expected = this.prototypeBox(x, y, this.envelope);
+    return expected !== undefined && box[2] - box[0] > factor * (expected[2] - expected[0]);
   }
 
   /** The image box of a prototype whose front middle stands at ground (x, y), facing the stop line (downstream, -y). */

@@ -15,9 +15,11 @@ import { CountLineCrossings } from './count-line-crossings.ts';
 import { vehicleClassOfDetection } from './detection-vehicle-class.ts';
 import { type GroundSample, groundSpeedMps, groundVelocity } from './ground-speed.ts';
 import { type GroundProjection, groundProjectionFromCalibration } from './homography.ts';
+import { type PlacedVehicle, RIDDEN_MOTORBIKE, hiddenFront, hidingVehicle } from './hidden-front.ts';
 import { groundContactPoint, laneZoneOfPoint } from './lane-assignment.ts';
 import { type LaneVehicle, measureLane } from './measure-lane.ts';
-import { SizeEvidence, SizeFit, isFourWheel } from './size-class.ts';
+import type { GroundCamera } from './camera-from-ground.ts';
+import { SIZE_PROTOTYPES, SizeEvidence, SizeFit, isFourWheel } from './size-class.ts';
 
 /** What the builder needs of a camera's config. */
 export type MeasuredCamera = Pick<CameraConfig, 'intersectionId' | 'approachId' | 'width' | 'height' | 'calibration' | 'lanes' | 'countLines' | 'zoneLengthM'>;
@@ -117,6 +119,8 @@ export class LaneMeasurementBuilder {
   private readonly memory = new Map<number, TrackMemory>();
   /** Undefined when sizing is off or the calibration fits no pinhole camera: the detector's class is kept. */
   readonly sizeFit: SizeFit | undefined;
+  /** The pinhole camera behind the calibration (undefined when it fits none): where a hidden vehicle's top shows. */
+  private readonly ground: GroundCamera | undefined;
   private crossings: Array<PerClass<number>>;
   private latest: MeasuredVehicle[] = [];
   private lastTimeMs: number | undefined;
@@ -125,8 +129,8 @@ export class LaneMeasurementBuilder {
   constructor(options: LaneMeasurementBuilderOptions) {
     this.camera = options.camera;
     this.projection = groundProjectionFromCalibration(options.camera.calibration);
-    const ground = options.classifyBySize === false ? undefined : cameraFromGround(this.projection, options.camera.width, options.camera.height);
-    this.sizeFit = ground === undefined ? undefined : new SizeFit(ground, this.projection, options.camera.width, options.camera.height);
+    this.ground = cameraFromGround(this.projection, options.camera.width, options.camera.height);
+    this.sizeFit = options.classifyBySize === false || this.ground === undefined ? undefined : new SizeFit(this.ground, this.projection, options.camera.width, options.camera.height);
     this.intervalMs = Math.round((options.intervalS ?? 1) * 1000);
     if (!(this.intervalMs >= 1)) throw invalidOption('intervalS', options.intervalS, 'must be at least 0.001 s');
     const lines = options.camera.countLines.length > 0 ? options.camera.countLines : [{ name: 'stop line', groundY: 0 }];
@@ -153,9 +157,13 @@ export class LaneMeasurementBuilder {
 
     this.latest = [];
     const observedNow = new Set(tracks.filter((t) => t.observed !== false).map((t) => t.id));
-    for (const track of tracks) {
-      const vehicle = this.place(timeMs, track, observedNow);
-      if (vehicle !== undefined) this.latest.push(vehicle);
+    // nearest first (lowest box bottom): a vehicle is placed before those it may hide
+    const placed: PlacedVehicle[] = [];
+    for (const track of [...tracks].sort((a, b) => b.box[3] - a.box[3])) {
+      const vehicle = this.place(timeMs, track, observedNow, placed);
+      if (vehicle === undefined) continue;
+      this.latest.push(vehicle);
+      placed.push({ box: track.box, backM: vehicle.frontM + this.vehicleClasses[vehicle.class].lengthM });
     }
     for (const [id, memory] of this.memory) {
       if (timeMs - memory.lastSeenMs > this.forgetAfterMs) {
@@ -177,15 +185,21 @@ export class LaneMeasurementBuilder {
     return this.latest;
   }
 
-  private place(timeMs: number, track: TrackInFrame, observedNow: ReadonlySet<number>): MeasuredVehicle | undefined {
+  private place(timeMs: number, track: TrackInFrame, observedNow: ReadonlySet<number>, placed: readonly PlacedVehicle[]): MeasuredVehicle | undefined {
     const detectedClass = vehicleClassOfDetection(track.class);
     if (detectedClass === undefined) return undefined;
-    const contact = groundContactPoint(track.box);
+    let contact = groundContactPoint(track.box);
     // a (predicted) box whose bottom has left the picture is a vehicle that has driven out of view
     if (contact[0] < 0 || contact[0] > this.camera.width || contact[1] < 0 || contact[1] > this.camera.height) return undefined;
     if (!this.projection.seesGround(contact)) return undefined;
-    const [x, y] = this.projection.imageToGround(contact);
+    let [x, y] = this.projection.imageToGround(contact);
     if (!Number.isFinite(x) || !Number.isFinite(y)) return undefined;
+    const hiding = hidingVehicle(track.box, placed);
+    if (hiding !== undefined) {
+      const size = detectedClass === 'motorbike' ? RIDDEN_MOTORBIKE : SIZE_PROTOTYPES[this.memory.get(track.id)?.size.classOr(detectedClass) ?? detectedClass];
+      [x, y] = hiddenFront({ box: track.box, bottomGround: [x, y], hiding, projection: this.projection, camera: this.ground, size, frameHeight: this.camera.height });
+      contact = this.projection.groundToImage([x, y]);
+    }
     let memory = this.memory.get(track.id);
     if (memory === undefined) {
       memory = { history: [], laneZoneIndex: undefined, lastSeenMs: timeMs, size: new SizeEvidence() };
@@ -203,7 +217,8 @@ export class LaneMeasurementBuilder {
     if (track.observed !== false) memory.lastObserved = { timeMs, x, y, downstreamMps: -(groundVelocity(memory.history, this.speedWindowMs / 2)?.vy ?? 0) };
     let vehicleClass = detectedClass;
     if (this.sizeFit !== undefined && isFourWheel(detectedClass)) {
-      const costs = track.observed === false ? undefined : this.sizeFit.costs(track.box);
+      // a box whose bottom is hidden is not the vehicle's size
+      const costs = track.observed === false || hiding !== undefined ? undefined : this.sizeFit.costs(track.box);
       if (costs !== undefined) memory.size.add(costs);
       vehicleClass = memory.size.classOr(detectedClass);
     }

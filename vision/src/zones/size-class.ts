@@ -2,6 +2,9 @@ import type { VehicleClassName } from '@greenwave/contracts';
 import type { Box } from '../detect/detection.ts';
 import type { GroundCamera } from './camera-from-ground.ts';
 import type { GroundProjection } from './homography.ts';
+import { type SizePrototype, prototypeImageBox } from './prototype-image-box.ts';
+
+export type { SizePrototype };
 
 /**
  * Car, truck or bus by size. Seen from a pole, NanoDet calls most cars trucks (measured on the pilots' synthetic
@@ -11,11 +14,6 @@ import type { GroundProjection } from './homography.ts';
  */
 export type FourWheelClass = 'car' | 'truck' | 'bus';
 
-export interface SizePrototype {
-  lengthM: number;
-  widthM: number;
-  heightM: number;
-}
 
 /** Typical dimensions (m): a car (sedan to SUV), a rigid truck, a city bus — the twin's classes. */
 export const SIZE_PROTOTYPES: Readonly<Record<FourWheelClass, SizePrototype>> = {
@@ -62,7 +60,7 @@ export class SizeFit {
     const [x, y] = this.projection.imageToGround(contact);
     const out = {} as Record<FourWheelClass, number>;
     for (const name of FOUR_WHEEL) {
-      const expected = this.prototypeBox(x, y, this.prototypes[name]);
+      const expected = prototypeImageBox(this.camera, x, y, this.prototypes[name]);
       if (expected === undefined) return undefined;
       out[name] = Math.abs(Math.log(height / (expected[3] - expected[1]))) + Math.abs(Math.log(width / (expected[2] - expected[0])));
     }
@@ -78,23 +76,8 @@ export class SizeFit {
     if (!this.projection.seesGround(contact)) return false;
     const [x, y] = this.projection.imageToGround(contact);
     // the image of a 3D box is the hull of its corners', so the box of the prototypes' largest dimensions holds all of theirs
-    const expected = this.prototypeBox(x, y, this.envelope);
+    const expected = prototypeImageBox(this.camera, x, y, this.envelope);
     return expected !== undefined && box[2] - box[0] > factor * (expected[2] - expected[0]);
-  }
-
-  /** The image box of a prototype whose front middle stands at ground (x, y), facing the stop line (downstream, -y). */
-  private prototypeBox(x: number, y: number, size: SizePrototype): Box | undefined {
-    let box: Box | undefined;
-    for (const across of [x - size.widthM / 2, x + size.widthM / 2]) {
-      for (const along of [y, y + size.lengthM]) {
-        for (const up of [0, size.heightM]) {
-          const point = this.camera.project([across, along, up]);
-          if (point === undefined) return undefined;
-          box = box === undefined ? [point[0], point[1], point[0], point[1]] : [Math.min(box[0], point[0]), Math.min(box[1], point[1]), Math.max(box[2], point[0]), Math.max(box[3], point[1])];
-        }
-      }
-    }
-    return box !== undefined && box[2] > box[0] && box[3] > box[1] ? box : undefined;
   }
 }
 

@@ -168,7 +168,7 @@ describe('lane measurement builder', () => {
     expect(counted[0]).toMatchObject({ countByClass: { motorbike: 0, car: 1, bus: 0, truck: 0 }, countPcu: 1 });
   });
 
-  it('counts a vehicle once in its lane and class when it has crossed the stop line, and ignores persons', () => {
+  it('counts a vehicle once in its lane and class when it has crossed the stop line, and ignores persons on foot', () => {
     const builder = new LaneMeasurementBuilder({ camera: cameraConfig, countMarginM: 1 });
     const out: LaneMeasurement[] = [];
     for (let t = 0; t <= 4000; t += 100) {
@@ -177,7 +177,7 @@ describe('lane measurement builder', () => {
         ...builder.observe(t, [
           { id: 1, class: 'motorbike', box: boxOf('motorbike', laneCentre(2), front) },
           { id: 2, class: 'bicycle', box: boxOf('motorbike', laneCentre(0), front + 1) },
-          { id: 3, class: 'person', box: boxOf('motorbike', laneCentre(1), front) },
+          { id: 3, class: 'person', box: boxOf('motorbike', laneCentre(1), 3 - (t / 1000) * 1.4) }, // walking over the line
         ]),
       );
     }
@@ -240,6 +240,28 @@ describe('lane measurement builder', () => {
       counts.push(...still.observe(t, tracks));
     }
     expect(counts.reduce((n, m) => n + m.count, 0)).toBe(0);
+  });
+
+  it('a motorbike hidden at the line and found again past it only as its rider (person) is counted once; a person on foot never', () => {
+    // 6 m/s, every 0.2 s, a count line 10 m before the stop line (this test camera sees 3 m past the stop line); track 1
+    // (motorbike) until 1.2 m before the line, hidden 0.6 s, then track 2 (person)
+    const camera = { ...cameraConfig, countLines: [{ name: 'count line 10 m before the stop line', groundY: 10 }] };
+    const front = (t: number) => 23.2 - (t / 1000) * 6;
+    const run = (riderMps: number) => {
+      const builder = new LaneMeasurementBuilder({ camera, countMarginM: 0.5, countSlowMarginM: 1, countConfirmObservations: 2 });
+      const out: LaneMeasurement[] = [];
+      for (let t = 0; t <= 4000; t += 200) {
+        const rider = front(2600) - ((t - 2600) / 1000) * riderMps;
+        const tracks: TrackInFrame[] = t <= 2000 ? [{ id: 1, class: 'motorbike', box: boxOf('motorbike', laneCentre(1), front(t)) }] : t < 2600 ? [] : [{ id: 2, class: 'person', box: boxOf('motorbike', laneCentre(1), rider) }];
+        out.push(...builder.observe(t, tracks));
+        if (t >= 2600 && riderMps < 4) expect(builder.vehicles().map((v) => v.trackId)).toEqual([]);
+      }
+      return out.filter((m) => m.laneIndex === 1).reduce((n, m) => n + m.count, 0);
+    };
+    expect(front(2000)).toBeCloseTo(11.2, 6);
+    expect(run(6)).toBe(1);
+    // the same person walking on from there was no rider: the motorbike's crossing was not seen
+    expect(run(1.4)).toBe(0);
   });
 
   it('emits on whole intervals, catches up over a gap with empty counts and refuses time going back', () => {

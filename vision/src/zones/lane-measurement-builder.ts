@@ -79,6 +79,8 @@ interface TrackMemory {
   /** Where the track was last detected, and its speed downstream then (m/s, from its positions over the speed window). */
   lastObserved?: GroundSample & { downstreamMps: number };
   size: SizeEvidence;
+  /** A track of a person (outside the lanes: a rider boxed alone past the stop line) once seen at vehicle speed. */
+  riding?: boolean;
 }
 
 /**
@@ -97,6 +99,12 @@ const HANDOVER_ACROSS_M = 2;
  * `CountLineCrossings.update`).
  */
 const COUNT_MOVING_MPS = 3;
+/**
+ * A person track moving at least this fast (m/s, faster than a jogger) is a motorbike's rider. Past the stop line,
+ * outside the lane zones, NanoDet boxes a motorbike seen from above as its rider (`person`); one hidden for three
+ * frames by a vehicle crossing in front came back only as a person, turning, and was never counted (Núi Thành W/0).
+ */
+const RIDER_MIN_MPS = 4;
 
 /**
  * Turns tracks into per-lane measurements each interval. Per frame: each vehicle track's ground contact point (the
@@ -104,8 +112,8 @@ const COUNT_MOVING_MPS = 3;
  * all of them, e.g. past the stop line) and projected to the ground; its speed comes from its ground positions over
  * the speed window; crossings of the first count line (the stop line when none is configured) are counted for the
  * lane and class. At every interval boundary the latest frame's vehicles give one `LaneMeasurement` per lane zone
- * (see `measureLane`), with the counts since the previous one. Persons are ignored. Pure state: no IO, no clock —
- * time comes with each frame.
+ * (see `measureLane`), with the counts since the previous one. Persons are ignored until seen at vehicle speed
+ * (`RIDER_MIN_MPS`). Pure state: no IO, no clock — time comes with each frame.
  */
 export class LaneMeasurementBuilder {
   readonly projection: GroundProjection;
@@ -186,7 +194,8 @@ export class LaneMeasurementBuilder {
   }
 
   private place(timeMs: number, track: TrackInFrame, observedNow: ReadonlySet<number>, placed: readonly PlacedVehicle[]): MeasuredVehicle | undefined {
-    const detectedClass = vehicleClassOfDetection(track.class);
+    const onFoot = track.class === 'person';
+    const detectedClass = onFoot ? 'motorbike' : vehicleClassOfDetection(track.class);
     if (detectedClass === undefined) return undefined;
     let contact = groundContactPoint(track.box);
     // a (predicted) box whose bottom has left the picture is a vehicle that has driven out of view
@@ -204,15 +213,19 @@ export class LaneMeasurementBuilder {
     if (memory === undefined) {
       memory = { history: [], laneZoneIndex: undefined, lastSeenMs: timeMs, size: new SizeEvidence() };
       this.memory.set(track.id, memory);
-      // only past the line: upstream a new track arms itself, and a track lost there may yet be found again
-      const continued = track.observed === false || y >= this.counter.lines[0]!.groundY ? undefined : this.continuedTrack(timeMs, x, y, observedNow);
-      if (continued !== undefined) this.counter.handOver(continued, track.id);
+      if (!onFoot) this.handOverIfContinued(timeMs, track, x, y, observedNow);
     }
     memory.lastSeenMs = timeMs;
     const zone = laneZoneOfPoint(contact, this.camera.lanes);
     if (zone !== undefined) memory.laneZoneIndex = this.camera.lanes.indexOf(zone);
     memory.history.push({ timeMs, x, y });
     while (memory.history.length > 0 && timeMs - memory.history[0]!.timeMs > this.speedWindowMs) memory.history.shift();
+    if (onFoot && memory.riding !== true) {
+      // a person is a vehicle only once seen at vehicle speed; then it may continue a lost vehicle track
+      if (track.observed === false || !((groundSpeedMps(memory.history, this.speedWindowMs / 2) ?? 0) >= RIDER_MIN_MPS)) return undefined;
+      memory.riding = true;
+      this.handOverIfContinued(timeMs, track, x, y, observedNow);
+    }
 
     if (track.observed !== false) memory.lastObserved = { timeMs, x, y, downstreamMps: -(groundVelocity(memory.history, this.speedWindowMs / 2)?.vy ?? 0) };
     let vehicleClass = detectedClass;
@@ -233,6 +246,14 @@ export class LaneMeasurementBuilder {
       speedMps: groundSpeedMps(memory.history, this.speedWindowMs / 2),
       laneZoneIndex: memory.laneZoneIndex,
     };
+  }
+
+  /** A track new to the measurement past the count line takes over the progress of the lost track it continues, if any. */
+  private handOverIfContinued(timeMs: number, track: TrackInFrame, x: number, y: number, observedNow: ReadonlySet<number>): void {
+    // only past the line: upstream a new track arms itself, and a track lost there may yet be found again
+    if (track.observed === false || y >= this.counter.lines[0]!.groundY) return;
+    const continued = this.continuedTrack(timeMs, x, y, observedNow);
+    if (continued !== undefined) this.counter.handOver(continued, track.id);
   }
 
   /** The lost track a new track at (x, y) continues, if one fits (see HANDOVER_MS); the nearest to where it would be. */

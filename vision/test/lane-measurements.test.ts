@@ -264,6 +264,27 @@ describe('lane measurement builder', () => {
     expect(run(1.4)).toBe(0);
   });
 
+  it('counts a vehicle pulling away that is hidden just past the line once it has been gone 0.6 s; not one that stood still', () => {
+    // 2.5 m/s from 8 m, every 0.2 s, a count line 3 m before the stop line; hidden from 1.6 m past the line
+    const camera = { ...cameraConfig, countLines: [{ name: 'count line', groundY: 3 }] };
+    const run = (speedMps: number, hiddenAtM: number) => {
+      const builder = new LaneMeasurementBuilder({ camera, countMarginM: 0.5, countSlowMarginM: 1, countConfirmObservations: 2 });
+      const out: LaneMeasurement[] = [];
+      for (let t = 0; t <= 5000; t += 200) {
+        const front = 8 - (t / 1000) * speedMps;
+        out.push(...builder.observe(t, front > hiddenAtM ? [{ id: 1, class: 'car', box: boxOf('car', laneCentre(1), front) }] : []));
+      }
+      return out.filter((m) => m.laneIndex === 1).map((m) => m.count);
+    };
+    // last seen at 1.5 and 2 m (t = 2.6 s): counted in the interval ending 4 s (gone 0.6 s at 3.2 s)
+    expect(run(2.5, 1.4)).toEqual([0, 0, 0, 1, 0]);
+    // a vehicle that stopped 0.2 m past the line (speed 0) and then went out of sight is not counted on its loss
+    const stopped = new LaneMeasurementBuilder({ camera, countMarginM: 0.5, countSlowMarginM: 1, countConfirmObservations: 2 });
+    const out: LaneMeasurement[] = [];
+    for (let t = 0; t <= 8000; t += 200) out.push(...stopped.observe(t, t <= 4000 ? [{ id: 1, class: 'car', box: boxOf('car', laneCentre(1), Math.max(2.4, 8 - (t / 1000) * 2.5)) }] : []));
+    expect(out.reduce((n, m) => n + m.count, 0)).toBe(0);
+  });
+
   it('emits on whole intervals, catches up over a gap with empty counts and refuses time going back', () => {
     const builder = new LaneMeasurementBuilder({ camera: cameraConfig, intervalS: 1 });
     expect(builder.observe(1_700_000_000_250, [])).toEqual([]);

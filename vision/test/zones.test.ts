@@ -312,6 +312,43 @@ describe('count line crossings of slow tracks', () => {
   });
 });
 
+describe('count line crossings of tracks lost past the line', () => {
+  it('counts a lost track that was armed and twice past the moving margin, once; not one past it once, nor a handed-over one', () => {
+    const counter = new CountLineCrossings([{ name: 'count line', groundY: 3 }], { marginM: 0.5, slowMarginM: 1, confirmObservations: 2 });
+    // pulling away slowly: 2.4 and 2.2 are past the moving margin (2.5), not twice past the slow one (2)
+    expect([5, 4, 2.4, 2.2].map((y) => counter.update(1, y, false))).toEqual([[], [], [], []]);
+    expect(counter.countLost(1, 0)).toBe(true);
+    expect(counter.countLost(1, 0)).toBe(false);
+    expect(counter.update(1, 0.5, true)).toEqual([]); // found again: counted already
+    // once past the margin, then back: no run of two
+    expect([5, 4, 2.4, 2.7].map((y) => counter.update(2, y, false))).toEqual([[], [], [], []]);
+    expect(counter.countLost(2, 0)).toBe(false);
+    // never armed (first seen past the line)
+    expect([2.4, 2.2].map((y) => counter.update(3, y, false))).toEqual([[], []]);
+    expect(counter.countLost(3, 0)).toBe(false);
+    // its progress went to the track that continued it
+    [5, 4, 2.4, 2.2].forEach((y) => counter.update(4, y, false));
+    counter.handOver(4, 5);
+    expect(counter.countLost(4, 0)).toBe(false);
+    expect(counter.countLost(99, 0)).toBe(false);
+  });
+
+  it('never counts a standing track that flickers past the line and is lost (property)', () => {
+    fc.assert(
+      fc.property(fc.double({ min: 0.6, max: 3, noNaN: true }), fc.array(fc.boolean(), { minLength: 2, maxLength: 100 }), (downstreamM, pattern) => {
+        const counter = new CountLineCrossings([{ name: 'count line', groundY: 3 }], { marginM: 0.5, slowMarginM: 1, confirmObservations: 2 });
+        let previousDown = false;
+        for (const up of [true, true, ...pattern]) {
+          const down: boolean = !up && !previousDown;
+          counter.update(1, down ? 3 - downstreamM : 3.4, false);
+          previousDown = down;
+          expect(counter.countLost(1, 0)).toBe(false);
+        }
+      }),
+    );
+  });
+});
+
 describe('stop-line queue', () => {
   const car = (frontM: number, speedMps: number | null = 0) => ({ frontM, lengthM: 4.5, pcu: 1, speedMps });
   const motorbike = (frontM: number, speedMps = 0) => ({ frontM, lengthM: 1.9, pcu: 0.3, speedMps });

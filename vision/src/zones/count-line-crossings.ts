@@ -33,6 +33,8 @@ interface LineProgress {
   /** Current run of observations upstream of the line, and beyond line − margin. */
   upstreamRun: number;
   beyondRun: number;
+  /** Current run of observations beyond line − marginM (the moving margin), whatever the track's speed. */
+  movingBeyondRun: number;
 }
 
 /**
@@ -70,7 +72,7 @@ export class CountLineCrossings {
     if (!Number.isFinite(groundY) || this.handedOver.has(trackId)) return [];
     let lines = this.progress.get(trackId);
     if (lines === undefined) {
-      lines = this.lines.map(() => ({ armed: false, counted: false, upstreamRun: 0, beyondRun: 0 }));
+      lines = this.lines.map(() => ({ armed: false, counted: false, upstreamRun: 0, beyondRun: 0, movingBeyondRun: 0 }));
       this.progress.set(trackId, lines);
     }
     const crossed: number[] = [];
@@ -79,6 +81,7 @@ export class CountLineCrossings {
       if (state.counted) return;
       state.upstreamRun = groundY > line.groundY ? state.upstreamRun + 1 : 0;
       state.beyondRun = groundY < line.groundY - (moving ? this.marginM : this.slowMarginM) ? state.beyondRun + 1 : 0;
+      state.movingBeyondRun = groundY < line.groundY - this.marginM ? state.movingBeyondRun + 1 : 0;
       if (state.upstreamRun >= this.confirmObservations) state.armed = true;
       else if (state.armed && (state.beyondRun >= this.confirmObservations || (moving && state.beyondRun >= 1))) {
         state.counted = true;
@@ -96,6 +99,18 @@ export class CountLineCrossings {
     const from = this.progress.get(fromId);
     if (from !== undefined) this.progress.set(toId, from.map((state) => ({ ...state })));
     this.handedOver.add(fromId);
+  }
+
+  /**
+   * Counts a track that is no longer seen at the line now, if it was armed there, has not been counted and has made
+   * `confirmObservations` observations in a row beyond `line − marginM` (the moving margin) — see the builder's use.
+   * Returns whether it counted.
+   */
+  countLost(trackId: number, lineIndex: number): boolean {
+    const state = this.progress.get(trackId)?.[lineIndex];
+    if (state === undefined || this.handedOver.has(trackId) || !state.armed || state.counted || state.movingBeyondRun < this.confirmObservations) return false;
+    state.counted = true;
+    return true;
   }
 
   /** Whether the track's progress went to a track that continued it. */

@@ -79,6 +79,8 @@ interface TrackMemory {
   /** Where the track was last detected, and its speed downstream then (m/s, from its positions over the speed window). */
   lastObserved?: GroundSample & { downstreamMps: number };
   size: SizeEvidence;
+  /** The class it was last measured as. */
+  vehicleClass?: VehicleClassName;
   /** A track of a person (outside the lanes: a rider boxed alone past the stop line) once seen at vehicle speed. */
   riding?: boolean;
 }
@@ -105,6 +107,13 @@ const COUNT_MOVING_MPS = 3;
  * frames by a vehicle crossing in front came back only as a person, turning, and was never counted (Núi Thành W/0).
  */
 const RIDER_MIN_MPS = 4;
+/**
+ * A track last seen driving on (at least HANDOVER_MIN_MPS downstream) with two observations in a row past the count
+ * line by the moving margin, but short of the slow margin's count, counts once it has not been seen for LOST_COUNT_MS.
+ * Núi Thành W/0: a motorbike pulling away from the queue at 2.4 m/s was 1.8 m past the line when a vehicle crossing
+ * in front hid it; it came back only as its rider at the frame's edge and was never counted.
+ */
+const LOST_COUNT_MS = 600;
 
 /**
  * Turns tracks into per-lane measurements each interval. Per frame: each vehicle track's ground contact point (the
@@ -174,6 +183,10 @@ export class LaneMeasurementBuilder {
       placed.push({ box: track.box, backM: vehicle.frontM + this.vehicleClasses[vehicle.class].lengthM });
     }
     for (const [id, memory] of this.memory) {
+      const last = memory.lastObserved;
+      if (last !== undefined && !observedNow.has(id) && timeMs - last.timeMs >= LOST_COUNT_MS && last.downstreamMps >= HANDOVER_MIN_MPS && memory.laneZoneIndex !== undefined && memory.vehicleClass !== undefined && this.counter.countLost(id, 0)) {
+        this.crossings[memory.laneZoneIndex]![memory.vehicleClass]++;
+      }
       if (timeMs - memory.lastSeenMs > this.forgetAfterMs) {
         this.memory.delete(id);
         this.counter.forget(id);
@@ -235,6 +248,7 @@ export class LaneMeasurementBuilder {
       if (costs !== undefined) memory.size.add(costs);
       vehicleClass = memory.size.classOr(detectedClass);
     }
+    memory.vehicleClass = vehicleClass;
     const crossed = track.observed === false ? [] : this.counter.update(track.id, y, memory.lastObserved!.downstreamMps >= COUNT_MOVING_MPS);
     if (crossed.includes(0) && memory.laneZoneIndex !== undefined) this.crossings[memory.laneZoneIndex]![vehicleClass]++;
 

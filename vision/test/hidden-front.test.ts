@@ -44,6 +44,9 @@ describe('a vehicle hidden behind the one before it', () => {
           if (whole[3] <= carBox[1] + 2) return; // seen whole: nothing hidden
           const seen: Box = [whole[0], whole[1], whole[2], carBox[1] + 1];
           if (seen[3] - seen[1] < 4) return;
+          // its middle beside the car's box in the picture: its bottom is in view, nothing hidden
+          const middle = (seen[0] + seen[2]) / 2;
+          if (middle < carBox[0] || middle > carBox[2]) return;
           const placedCar = { box: carBox, backM: carFront + car.lengthM };
           const hiding = hidingVehicle(seen, [placedCar]);
           expect(hiding).toBe(placedCar);

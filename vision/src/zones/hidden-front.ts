@@ -1,6 +1,7 @@
 import type { Box } from '../detect/detection.ts';
 import type { GroundCamera } from './camera-from-ground.ts';
 import type { GroundProjection } from './homography.ts';
+import { groundContactPoint } from './lane-assignment.ts';
 import { type SizePrototype, prototypeImageBox } from './prototype-image-box.ts';
 
 /**
@@ -29,8 +30,7 @@ const BEHIND_GAP_M = 0.3;
 
 /** The placed vehicle whose box holds this box's bottom middle well above its own bottom (the furthest back of them), if any. */
 export function hidingVehicle(box: Box, placed: readonly PlacedVehicle[]): PlacedVehicle | undefined {
-  const u = (box[0] + box[2]) / 2;
-  const v = box[3];
+  const [u, v] = groundContactPoint(box);
   let hiding: PlacedVehicle | undefined;
   for (const other of placed) {
     const [x1, y1, x2, y2] = other.box;
@@ -62,8 +62,7 @@ export function hiddenFront(input: HiddenFrontInput): [number, number] {
   const furthest = bottomGround[1];
   if (!(nearest < furthest)) return [bottomGround[0], bottomGround[1]];
   // the ground under the box's middle column is a line (a homography keeps lines): x along it at any y
-  const u = (box[0] + box[2]) / 2;
-  const nearer = projection.imageToGround([u, hiding.box[3]]);
+  const nearer = projection.imageToGround([groundContactPoint(box)[0], hiding.box[3]]);
   const slope = Math.abs(nearer[1] - furthest) > 1e-6 ? (nearer[0] - bottomGround[0]) / (nearer[1] - furthest) : 0;
   const across = (y: number) => bottomGround[0] + slope * (y - furthest);
   const top = box[1];

@@ -216,13 +216,13 @@ export class LaneMeasurementBuilder {
     if (!this.projection.seesGround(contact)) return undefined;
     let [x, y] = this.projection.imageToGround(contact);
     if (!Number.isFinite(x) || !Number.isFinite(y)) return undefined;
+    let memory = this.memory.get(track.id);
     const hiding = hidingVehicle(track.box, placed);
     if (hiding !== undefined) {
-      const size = detectedClass === 'motorbike' ? RIDDEN_MOTORBIKE : SIZE_PROTOTYPES[this.memory.get(track.id)?.size.classOr(detectedClass) ?? detectedClass];
+      const size = detectedClass === 'motorbike' ? RIDDEN_MOTORBIKE : SIZE_PROTOTYPES[memory?.size.classOr(detectedClass) ?? detectedClass];
       [x, y] = hiddenFront({ box: track.box, bottomGround: [x, y], hiding, projection: this.projection, camera: this.ground, size, frameHeight: this.camera.height });
       contact = this.projection.groundToImage([x, y]);
     }
-    let memory = this.memory.get(track.id);
     if (memory === undefined) {
       memory = { history: [], laneZoneIndex: undefined, lastSeenMs: timeMs, size: new SizeEvidence() };
       this.memory.set(track.id, memory);

@@ -2,6 +2,7 @@ import type { VehicleClassName } from '@greenwave/contracts';
 import type { Box } from '../detect/detection.ts';
 import type { GroundCamera } from './camera-from-ground.ts';
 import type { GroundProjection } from './homography.ts';
+import { groundContactPoint } from './lane-assignment.ts';
 import { type SizePrototype, prototypeImageBox } from './prototype-image-box.ts';
 
 export type { SizePrototype };
@@ -13,7 +14,6 @@ export type { SizePrototype };
  * point would look; the prototype whose box fits best (summed over the track's frames) is the class.
  */
 export type FourWheelClass = 'car' | 'truck' | 'bus';
-
 
 /** Typical dimensions (m): a car (sedan to SUV), a rigid truck, a city bus — the twin's classes. */
 export const SIZE_PROTOTYPES: Readonly<Record<FourWheelClass, SizePrototype>> = {
@@ -55,7 +55,7 @@ export class SizeFit {
     const width = x2 - x1;
     const height = y2 - y1;
     if (x1 <= EDGE_PX || y1 <= EDGE_PX || x2 >= this.frameWidth - EDGE_PX || y2 >= this.frameHeight - EDGE_PX || height < MIN_HEIGHT_PX || width <= 0) return undefined;
-    const contact: [number, number] = [(x1 + x2) / 2, y2];
+    const contact = groundContactPoint(box);
     if (!this.projection.seesGround(contact)) return undefined;
     const [x, y] = this.projection.imageToGround(contact);
     const out = {} as Record<FourWheelClass, number>;
@@ -72,7 +72,7 @@ export class SizeFit {
    * ground point. False when that cannot be told (bottom off the ground, prototype not in view).
    */
   widerThanAnyVehicle(box: Box, factor: number): boolean {
-    const contact: [number, number] = [(box[0] + box[2]) / 2, box[3]];
+    const contact = groundContactPoint(box);
     if (!this.projection.seesGround(contact)) return false;
     const [x, y] = this.projection.imageToGround(contact);
     // the image of a 3D box is the hull of its corners', so the box of the prototypes' largest dimensions holds all of theirs

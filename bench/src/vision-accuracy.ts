@@ -34,6 +34,9 @@ export interface LaneResult {
   /** The twin's own stop-line count (its perfect camera), for reference: it differs by the vehicles between the lines at the window's ends. */
   stopLineCount: number;
   visionCount: number;
+  /** The same two counts minute by minute of the run (a count in the wrong minute is a flow error the controller sees). */
+  truthByMinute: number[];
+  visionByMinute: number[];
   /** The same crossings by class (truth: the drawn vehicle's class; vision: the class it was counted as). */
   truthByClass: Record<string, number>;
   visionByClass: Record<string, number>;
@@ -173,6 +176,9 @@ export async function visionAccuracy(options: {
   const visibleNearLine = new Map<string, number>();
   const crossings: { key: string; lane: LaneResult }[] = [];
   let counting = false;
+  // the second of the run being rendered (1-based): which minute a crossing falls in
+  let second = 0;
+  const minuteOf = (s: number) => Math.floor((s - 1) / 60);
   const countLineCrossings = (camera: TwinCamera, truth: readonly TruthObject[]) => {
     const lineM = camera.config.countLines[0]?.groundY ?? 0;
     for (const t of truth) {
@@ -184,6 +190,7 @@ export async function visionAccuracy(options: {
       const zone = laneZoneOfPoint(camera.pipeline.builder.projection.groundToImage([t.ground[0], lineM]), camera.config.lanes);
       const crossedIn = lane({ approachId: camera.approachId, laneIndex: zone?.laneIndex ?? t.laneIndex });
       crossedIn.truthCount++;
+      crossedIn.truthByMinute[minuteOf(second)] = (crossedIn.truthByMinute[minuteOf(second)] ?? 0) + 1;
       crossedIn.truthByClass[t.class] = (crossedIn.truthByClass[t.class] ?? 0) + 1;
       crossedIn.truthPcu += defaultVehicleClasses[t.class].pcu;
       crossings.push({ key, lane: crossedIn });
@@ -199,7 +206,7 @@ export async function visionAccuracy(options: {
   const lane = (m: Pick<LaneMeasurement, 'approachId' | 'laneIndex'>) => {
     const key = `${m.approachId}/${m.laneIndex}`;
     let r = lanes.get(key);
-    if (!r) lanes.set(key, (r = { lane: key, truthCount: 0, drawnElsewhere: 0, hiddenAtLine: 0, stopLineCount: 0, visionCount: 0, queueSeconds: 0, queueWithin: 0, queueAbsErrVeh: 0, queueAbsErrM: 0, queueHeldS: 0, queueUnseenS: 0, truthByClass: {}, visionByClass: {}, truthPcu: 0, visionPcu: 0, queueAbsErrPcu: 0 }));
+    if (!r) lanes.set(key, (r = { lane: key, truthCount: 0, drawnElsewhere: 0, hiddenAtLine: 0, stopLineCount: 0, visionCount: 0, truthByMinute: [], visionByMinute: [], queueSeconds: 0, queueWithin: 0, queueAbsErrVeh: 0, queueAbsErrM: 0, queueHeldS: 0, queueUnseenS: 0, truthByClass: {}, visionByClass: {}, truthPcu: 0, visionPcu: 0, queueAbsErrPcu: 0 }));
     return r;
   };
   const started = performance.now();
@@ -207,6 +214,7 @@ export async function visionAccuracy(options: {
   counting = true;
   try {
     for (let s = 1; s <= durationS; s++) {
+      second = s;
       twin.step();
       await cameras.processSecond();
       const truth = readJunction(junction, twin.simS * 1000, 1);
@@ -216,6 +224,7 @@ export async function visionAccuracy(options: {
         const m = measured.get(r.lane);
         r.stopLineCount += t.count;
         r.visionCount += m?.count ?? 0;
+        r.visionByMinute[minuteOf(s)] = (r.visionByMinute[minuteOf(s)] ?? 0) + (m?.count ?? 0);
         r.visionPcu += m?.countPcu ?? 0;
         for (const [c, n] of Object.entries(m?.countByClass ?? {})) if (n > 0) r.visionByClass[c] = (r.visionByClass[c] ?? 0) + n;
         const mv = m?.queueVehicles ?? 0;

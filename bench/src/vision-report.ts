@@ -4,7 +4,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { PILOTS, loadScenario } from '@greenwave/simulator';
 import { cpuHasIntegerDotProduct, createDetector, decodeImage } from '@greenwave/vision';
 import { percentile } from './budgets.ts';
-import { DISCHARGED_PCU, visionAccuracy } from './vision-accuracy.ts';
+import { DISCHARGED_PCU, type LaneResult, visionAccuracy } from './vision-accuracy.ts';
 
 const arg = (name: string) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -49,6 +49,13 @@ const table = (header: string[], rows: (string | number)[][]) => {
   }
 };
 
+/** Summed |vision − truth| over the run's minutes: counts in the wrong minute show here, not in the run's total. */
+function minuteError(l: LaneResult): number {
+  let sum = 0;
+  for (let m = 0; m < Math.max(l.truthByMinute.length, l.visionByMinute.length); m++) sum += Math.abs((l.visionByMinute[m] ?? 0) - (l.truthByMinute[m] ?? 0));
+  return sum;
+}
+
 mkdirSync('data/reports', { recursive: true });
 for (const junctionId of junctions) {
   process.stdout.write(`${junctionId}: ${durationS} s from ${clock(warmupS)} at ${fps} frames/s per camera, detector ${model}${precision === 'auto' ? ' (auto)' : ''}${farField === 'off' ? ' without far field' : ''}, synthetic cameras on every approach... `);
@@ -81,12 +88,13 @@ for (const junctionId of junctions) {
   console.log(`precision: ${pct(run.detection.detections - run.detection.falsePositives, run.detection.detections)} of ${run.detection.detections} vehicle detections overlap a vehicle (IoU ≥ 0.3)\n`);
   console.log(`lanes over ${durationS} s (count: vision vs the vehicles drawn crossing the same count line in that lane — hidden: never ≥ 50% visible from 10 m before it to 3 m past it — and the twin's stop-line count; queue: lane-seconds with a queue in either):`);
   table(
-    ['lane', 'truth at count line', 'vision count', 'error', 'hidden at the line', 'twin lane, drawn elsewhere', 'twin stop line', 'PCU truth', 'PCU vision', 'queue s', 'within ±15%/±1 veh', 'mean |err| veh', 'mean |err| m', 'mean |err| PCU', `queue > ${DISCHARGED_PCU} PCU: vision only s`, 'truth only s'],
+    ['lane', 'truth at count line', 'vision count', 'error', 'Σ|err| by minute', 'hidden at the line', 'twin lane, drawn elsewhere', 'twin stop line', 'PCU truth', 'PCU vision', 'queue s', 'within ±15%/±1 veh', 'mean |err| veh', 'mean |err| m', 'mean |err| PCU', `queue > ${DISCHARGED_PCU} PCU: vision only s`, 'truth only s'],
     run.lanes.map((l) => [
       l.lane,
       l.truthCount,
       l.visionCount,
       l.truthCount === 0 ? '-' : `${(((l.visionCount - l.truthCount) / l.truthCount) * 100).toFixed(1)}%`,
+      minuteError(l),
       l.hiddenAtLine,
       l.drawnElsewhere,
       l.stopLineCount,
@@ -111,7 +119,7 @@ for (const junctionId of junctions) {
   const sum = (pick: (l: (typeof run.lanes)[number]) => number) => run.lanes.reduce((a, l) => a + pick(l), 0);
   console.log(`counted by class (vision vs truth, all lanes): ${classes.map((c) => `${c} ${sum((l) => l.visionByClass[c] ?? 0)} vs ${sum((l) => l.truthByClass[c] ?? 0)}`).join(', ')}; PCU ${sum((l) => l.visionPcu).toFixed(1)} vs ${sum((l) => l.truthPcu).toFixed(1)}; queue PCU mean |error| ${(sum((l) => l.queueAbsErrPcu) / Math.max(1, sum((l) => l.queueSeconds))).toFixed(2)} per lane-second`);
   console.log(`by approach: ${[...byApproach].map(([a, c]) => `${a} ${c.v} vs ${c.t}${c.t ? ` (${pct(c.v - c.t, c.t)})` : ''}`).join(', ')}`);
-  console.log(`all lanes: ${total.v} counted vs ${total.t} true at the count line (${pct(total.v - total.t, total.t)}; ${total.h} of them hidden from the camera at the line; the twin's stop line: ${total.s}); queue within ±15% or ±1 vehicle in ${pct(total.qw, total.qs)} of ${total.qs} lane-seconds; queue above ${DISCHARGED_PCU} PCU (the queue controller's "discharged") in vision only ${sum((l) => l.queueHeldS)} s, in truth only ${sum((l) => l.queueUnseenS)} s\n`);
+  console.log(`all lanes: ${total.v} counted vs ${total.t} true at the count line (${pct(total.v - total.t, total.t)}; summed |error| by lane and minute ${run.lanes.reduce((n, l) => n + minuteError(l), 0)}; ${total.h} of them hidden from the camera at the line; the twin's stop line: ${total.s}); queue within ±15% or ±1 vehicle in ${pct(total.qw, total.qs)} of ${total.qs} lane-seconds; queue above ${DISCHARGED_PCU} PCU (the queue controller's "discharged") in vision only ${sum((l) => l.queueHeldS)} s, in truth only ${sum((l) => l.queueUnseenS)} s\n`);
   writeFileSync(`data/reports/vision-accuracy-${junctionId}${precision === 'auto' ? '' : `-${precision}`}${farField === 'off' ? '-near' : ''}.json`, `${JSON.stringify({ ...run, frameMs: undefined }, null, 2)}\n`);
 }
 

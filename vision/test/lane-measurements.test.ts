@@ -195,6 +195,27 @@ describe('lane measurement builder', () => {
     expect(first.occupancy).toBeCloseTo(1.9 / 2 / 60, 6); // a motorbike covers half the lane's width
   });
 
+  it('with a count hold, takes back the crossing of a vehicle creeping up to the queue boxed together with the one in front', () => {
+    const run = (frontAt: (t: number) => number | undefined, countHoldS = 1) => {
+      const builder = new LaneMeasurementBuilder({ camera: cameraConfig, countMarginM: 0.5, countSlowMarginM: 1, countConfirmObservations: 2, countHoldS });
+      const counts: number[] = [];
+      for (let t = 0; t <= 5000; t += 200) {
+        const front = frontAt(t);
+        const tracks = front === undefined ? [] : [{ id: 1, class: 'motorbike' as const, box: boxOf('motorbike', laneCentre(1), front) }];
+        counts.push(...builder.observe(t, tracks).filter((m) => m.laneIndex === 1).map((m) => m.count));
+      }
+      return counts;
+    };
+    // at 1 m/s from 5 m, its box reaching down to the motorbike waiting 1.2 m past the line for two frames, then back
+    const creeping = (t: number) => (t === 1400 || t === 1600 ? -1.2 : Math.max(2, 5 - t / 1000));
+    expect(run(creeping)).toEqual([0, 0, 0, 0, 0]);
+    expect(run(creeping, 0)).toEqual([0, 1, 0, 0, 0]); // what the hold is for
+    // one driving over the line at 8 m/s counts a second after it crossed (at 1.6 s); it leaving the picture does not stop that
+    expect(run((t) => 12 - (8 * t) / 1000)).toEqual([0, 0, 1, 0, 0]);
+    expect(run((t) => (t <= 1800 ? 12 - (8 * t) / 1000 : undefined))).toEqual([0, 0, 1, 0, 0]);
+    // as one pulling away from the line at 2 m/s², its box flickering to its rider alone before it gets there
+    expect(run((t) => (t < 1000 ? 2 : 2 - ((t - 1000) / 1000) ** 2 + (t === 2400 ? 1.6 : 0)))).toEqual([0, 0, 0, 1, 0]);
+  });
   it('never counts a track while it is only predicted (not detected), and counts it once it is seen past the line', () => {
     const builder = new LaneMeasurementBuilder({ camera: cameraConfig, countMarginM: 0.5 });
     const frames: Array<[number, number, boolean]> = [

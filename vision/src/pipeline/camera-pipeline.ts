@@ -49,6 +49,8 @@ const UNCONFIRMED_BUFFER = 0.5;
  * the new-track score clear of other tracks, kept by detections down to this score, confirmed on the third in a row.
  */
 const WEAK_SCORE = 0.2;
+/** A crossing counts once the track has not come back upstream of the line for this long (s; see `countHoldS`). */
+const COUNT_HOLD_S = 1;
 /** Tracks lost for up to this many frames keep their predicted place in queues (a vehicle briefly hidden); they never count. */
 const KEEP_LOST_FRAMES = 10;
 /**
@@ -87,7 +89,7 @@ export class CameraPipeline {
     // 0.5 m past the count line is enough near the camera (Núi Thành, 5 min: -22.8% counted vs -23.7% with 1 m)
     // two observations in a row on each side: queued motorbikes whose box flickers between bike and rider were
     // counted while standing (Núi Thành, 300 s, counted vs crossing: E 15 -> 14 of 12, W 20 -> 19 of 15, N 35 of 35 both)
-    this.builder = new LaneMeasurementBuilder({ camera: config, countMarginM: 0.5, countSlowMarginM: 1.0, countConfirmObservations: 2, forgetAfterS: KEEP_STATIONARY_S + 1 });
+    this.builder = new LaneMeasurementBuilder({ camera: config, countMarginM: 0.5, countSlowMarginM: 1.0, countConfirmObservations: 2, countHoldS: COUNT_HOLD_S, forgetAfterS: KEEP_STATIONARY_S + 1 });
     this.watchdog = new CameraWatchdog(config.watchdog, this.clock());
     const far = config.detector.farField;
     const { projection } = this.builder;

@@ -113,6 +113,16 @@ export class CountLineCrossings {
     return true;
   }
 
+  /**
+   * Takes back a track's count at a line (it was a box glitch, not a crossing): it is armed again and counts when it
+   * really crosses.
+   */
+  uncount(trackId: number, lineIndex: number): void {
+    const state = this.progress.get(trackId)?.[lineIndex];
+    if (state === undefined || !state.counted) return;
+    Object.assign(state, { armed: true, counted: false, upstreamRun: 0, beyondRun: 0, movingBeyondRun: 0 });
+  }
+
   /** Whether the track's progress went to a track that continued it. */
   wasHandedOver(trackId: number): boolean {
     return this.handedOver.has(trackId);

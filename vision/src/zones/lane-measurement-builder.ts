@@ -43,6 +43,13 @@ export interface LaneMeasurementBuilderOptions {
   /** A track not seen for this long (s) is forgotten (5). */
   forgetAfterS?: number;
   /**
+   * A crossing is held this long (s) before it counts, and taken back if the track is seen upstream of the line by
+   * more than `countSlowMarginM` in that time (default 0: counted at once). A vehicle creeping up to a queue, boxed
+   * together with the one waiting in front of it, is placed metres further on for a frame or two, past the line,
+   * then back (Núi Thành E: counted 49 s before it drove over the line).
+   */
+  countHoldS?: number;
+  /**
    * Car, truck or bus by the size of the track's boxes against the calibrated camera (see `SizeFit`) instead of the
    * detector's class (default true; without effect when the calibration fits no pinhole camera).
    */
@@ -83,6 +90,8 @@ interface TrackMemory {
   vehicleClass?: VehicleClassName;
   /** A track of a person (outside the lanes: a rider boxed alone past the stop line) once seen at vehicle speed. */
   riding?: boolean;
+  /** When it crossed the count line, while its count is held (see `countHoldS`). */
+  heldSinceMs?: number;
 }
 
 /**
@@ -131,6 +140,7 @@ export class LaneMeasurementBuilder {
   private readonly counter: CountLineCrossings;
   private readonly speedWindowMs: number;
   private readonly forgetAfterMs: number;
+  private readonly holdMs: number;
   private readonly vehicleClasses: Readonly<Record<VehicleClassName, VehicleClassParams>>;
   private readonly motorbikeColumns: number;
   private readonly memory = new Map<number, TrackMemory>();
@@ -155,6 +165,8 @@ export class LaneMeasurementBuilder {
     this.speedWindowMs = (options.speedWindowS ?? 1) * 1000;
     if (!(this.speedWindowMs > 0)) throw invalidOption('speedWindowS', options.speedWindowS, 'must be positive');
     this.forgetAfterMs = (options.forgetAfterS ?? 5) * 1000;
+    this.holdMs = (options.countHoldS ?? 0) * 1000;
+    if (!(this.holdMs >= 0 && this.holdMs < this.forgetAfterMs)) throw invalidOption('countHoldS', options.countHoldS, 'must be from 0 to less than forgetAfterS');
     this.vehicleClasses = options.vehicleClasses ?? defaultVehicleClasses;
     this.motorbikeColumns = options.motorbikeColumnsPerLane ?? 2;
     if (!(this.motorbikeColumns >= 1)) throw invalidOption('motorbikeColumnsPerLane', options.motorbikeColumnsPerLane, 'must be 1 or more');
@@ -187,6 +199,7 @@ export class LaneMeasurementBuilder {
       if (last !== undefined && !observedNow.has(id) && timeMs - last.timeMs >= LOST_COUNT_MS && last.downstreamMps >= HANDOVER_MIN_MPS && memory.laneZoneIndex !== undefined && memory.vehicleClass !== undefined && this.counter.countLost(id, 0)) {
         this.crossings[memory.laneZoneIndex]![memory.vehicleClass]++;
       }
+      if (memory.heldSinceMs !== undefined && timeMs - memory.heldSinceMs >= this.holdMs) this.commitHeld(memory);
       if (timeMs - memory.lastSeenMs > this.forgetAfterMs) {
         this.memory.delete(id);
         this.counter.forget(id);
@@ -250,7 +263,13 @@ export class LaneMeasurementBuilder {
     }
     memory.vehicleClass = vehicleClass;
     const crossed = track.observed === false ? [] : this.counter.update(track.id, y, memory.lastObserved!.downstreamMps >= COUNT_MOVING_MPS);
-    if (crossed.includes(0) && memory.laneZoneIndex !== undefined) this.crossings[memory.laneZoneIndex]![vehicleClass]++;
+    if (crossed.includes(0)) memory.heldSinceMs = timeMs;
+    else if (memory.heldSinceMs !== undefined && track.observed !== false && y > this.counter.lines[0]!.groundY + this.counter.slowMarginM) {
+      // back upstream of the line while held (by more than a box flickering to its rider alone moves a vehicle that
+      // has just crossed): the crossing was a box reaching over the vehicle in front
+      memory.heldSinceMs = undefined;
+      this.counter.uncount(track.id, 0);
+    }
 
     return {
       trackId: track.id,
@@ -260,6 +279,12 @@ export class LaneMeasurementBuilder {
       speedMps: groundSpeedMps(memory.history, this.speedWindowMs / 2),
       laneZoneIndex: memory.laneZoneIndex,
     };
+  }
+
+  /** Counts a held crossing in the lane and as the class the track is in now. */
+  private commitHeld(memory: TrackMemory): void {
+    memory.heldSinceMs = undefined;
+    if (memory.laneZoneIndex !== undefined && memory.vehicleClass !== undefined) this.crossings[memory.laneZoneIndex]![memory.vehicleClass]++;
   }
 
   /** A track new to the measurement past the count line takes over the progress of the lost track it continues, if any. */

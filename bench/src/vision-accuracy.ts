@@ -190,7 +190,8 @@ export async function visionAccuracy(options: {
       const zone = laneZoneOfPoint(camera.pipeline.builder.projection.groundToImage([t.ground[0], lineM]), camera.config.lanes);
       const crossedIn = lane({ approachId: camera.approachId, laneIndex: zone?.laneIndex ?? t.laneIndex });
       crossedIn.truthCount++;
-      crossedIn.truthByMinute[minuteOf(second)] = (crossedIn.truthByMinute[minuteOf(second)] ?? 0) + 1;
+      const minute = minuteOf(second);
+      crossedIn.truthByMinute[minute] = (crossedIn.truthByMinute[minute] ?? 0) + 1;
       crossedIn.truthByClass[t.class] = (crossedIn.truthByClass[t.class] ?? 0) + 1;
       crossedIn.truthPcu += defaultVehicleClasses[t.class].pcu;
       crossings.push({ key, lane: crossedIn });

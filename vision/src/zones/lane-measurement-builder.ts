@@ -197,9 +197,12 @@ export class LaneMeasurementBuilder {
     for (const [id, memory] of this.memory) {
       const last = memory.lastObserved;
       if (last !== undefined && !observedNow.has(id) && timeMs - last.timeMs >= LOST_COUNT_MS && last.downstreamMps >= HANDOVER_MIN_MPS && memory.laneZoneIndex !== undefined && memory.vehicleClass !== undefined && this.counter.countLost(id, 0)) {
-        this.crossings[memory.laneZoneIndex]![memory.vehicleClass]++;
+        this.countCrossing(memory);
       }
-      if (memory.heldSinceMs !== undefined && timeMs - memory.heldSinceMs >= this.holdMs) this.commitHeld(memory);
+      if (memory.heldSinceMs !== undefined && timeMs - memory.heldSinceMs >= this.holdMs) {
+        memory.heldSinceMs = undefined;
+        this.countCrossing(memory);
+      }
       if (timeMs - memory.lastSeenMs > this.forgetAfterMs) {
         this.memory.delete(id);
         this.counter.forget(id);
@@ -281,9 +284,8 @@ export class LaneMeasurementBuilder {
     };
   }
 
-  /** Counts a held crossing in the lane and as the class the track is in now. */
-  private commitHeld(memory: TrackMemory): void {
-    memory.heldSinceMs = undefined;
+  /** Counts the track's crossing in the lane and as the class it is in now (a held one: where and what it is when it counts). */
+  private countCrossing(memory: TrackMemory): void {
     if (memory.laneZoneIndex !== undefined && memory.vehicleClass !== undefined) this.crossings[memory.laneZoneIndex]![memory.vehicleClass]++;
   }
 
